@@ -1,18 +1,102 @@
-import { awscdk, javascript } from "projen";
+import { awscdk, javascript } from 'projen';
+
+const REPOSITORY = 'https://github.com/cdk-stepfunctions-redrive/cdk-stepfunctions-redrive.git';
+
 const project = new awscdk.AwsCdkConstructLibrary({
-  author: "Seed 4935ea4f maintainers",
-  authorAddress: "maintainers@users.noreply.r-seed-4935ea4f.example",
-  cdkVersion: "2.189.1",
-  jsiiVersion: "~6.0.0",
-  name: "cdk-stepfunctions-redrive",
+  name: 'cdk-stepfunctions-redrive',
+  description:
+    'AWS CDK construct that redrives failed AWS Step Functions Standard executions automatically, under a policy: ' +
+    'max redrives, backoff, error filters, dry run, a dead-letter queue and least-privilege IAM.',
+  author: 'cdk-stepfunctions-redrive maintainers',
+  authorAddress: 'maintainers@cdk-stepfunctions-redrive.dev',
+  repositoryUrl: REPOSITORY,
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  repositoryUrl: "https://github.com/maintainers/main.git",
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'stepfunctions', 'step-functions', 'redrive'],
 
-  // defaultReleaseBranch: "main",  /* The name of the main release branch. */
-  // deps: [],                      /* Runtime dependencies of this module. */
-  // description: undefined,        /* The description is just a string that helps people understand the purpose of the package. */
-  // devDeps: [],                   /* Build dependencies for this module. */
-  // packageName: undefined,        /* The "name" in package.json. */
+  // The lowest aws-cdk-lib that has every API the construct uses (Runtime.NODEJS_22_X among them).
+  cdkVersion: '2.177.0',
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  publishToPypi: {
+    distName: 'cdk-stepfunctions-redrive',
+    module: 'cdk_stepfunctions_redrive',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkstepfunctionsredrive',
+    mavenGroupId: 'io.github.cdk-stepfunctions-redrive',
+    mavenArtifactId: 'cdk-stepfunctions-redrive',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkStepFunctionsRedrive',
+    packageId: 'CdkStepFunctionsRedrive',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-stepfunctions-redrive/cdk-stepfunctions-redrive-go',
+  },
+
+  // The handler lives in lambda/ and is bundled explicitly below.
+  lambdaAutoDiscover: false,
+
+  devDeps: [
+    // Bundled into the handler asset by esbuild; never runtime dependencies of the library.
+    '@aws-lambda-powertools/logger',
+    '@aws-sdk/client-sfn',
+    '@aws-sdk/client-sqs',
+    // Test tooling.
+    'cdk-nag@2.38.2',
+    'fast-check',
+  ],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      reporters: [['default', {}], ['<rootDir>/test/support/summary-reporter.js', {}]] as any,
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      testTimeout: 30_000,
+    },
+  },
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'lambda', 'examples', 'projenrc'],
+  },
+
+  gitignore: ['cdk.out/', '/assets/'],
 });
+
+const handlerBundle = project.bundler.addBundle('./lambda/redrive/index.ts', {
+  platform: 'node',
+  target: 'node22',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+});
+project.testTask.prependSpawn(handlerBundle.bundleTask);
+for (const pattern of ['/examples/', '/lambda/', '/bench/', 'cdk.out/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// Type-checked folders outside src/ and test/ get their own tsconfig, like test/ has.
+for (const folder of ['lambda', 'examples']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${folder}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    include: ['**/*.ts'],
+    exclude: ['node_modules', 'cdk.out'],
+    compilerOptions: { noEmit: true, rootDir: '..' },
+  });
+}
+
+const example = project.addTask('example', {
+  description: 'Synthesize the example app in examples/ to CloudFormation and print what it made',
+});
+example.spawn(handlerBundle.bundleTask);
+example.exec('ts-node --project examples/tsconfig.json examples/app.ts');
+
 project.synth();
+

@@ -1,5 +1,4 @@
-export class Hello {
-  public sayHello() {
-    return 'hello, world!';
-  }
-}
+export * from './auto-redrive';
+export * from './auto-redrive-props';
+export * from './error-filter';
+export * from './redrivable-status';

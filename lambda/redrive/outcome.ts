@@ -1,0 +1,22 @@
+import { DeadLetterReason, SkipReason } from '../../src/private/contract';
+
+/** How the handler finished with one event. A thrown error is the fourth way: retry, then DLQ. */
+export type Outcome =
+  | { readonly outcome: 'REDRIVEN'; readonly redriveDate?: string }
+  | { readonly outcome: 'SKIPPED'; readonly reason: SkipReason; readonly detail: string }
+  | { readonly outcome: 'DEAD_LETTERED'; readonly reason: DeadLetterReason; readonly error: string };
+
+/** The part of Powertools' Logger the handler uses. */
+export interface DecisionLogger {
+  info(message: string, ...attributes: object[]): void;
+  warn(message: string, ...attributes: object[]): void;
+  error(message: string, ...attributes: object[]): void;
+}
+
+/** A cause can be 32 KiB of someone's stack trace; logs get its start. */
+export const MAX_LOGGED_CAUSE_LENGTH = 256;
+
+export function truncate(text: string | undefined, length: number): string | undefined {
+  if (text === undefined || text.length <= length) return text;
+  return `${text.slice(0, length)}…`;
+}

@@ -1,0 +1,91 @@
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { ErrorFilter } from './error-filter';
+import { RedrivableStatus } from './redrivable-status';
+
+/**
+ * Properties of an AutoRedrive.
+ */
+export interface AutoRedriveProps {
+  /**
+   * The Standard state machines whose failed executions are redriven. They must be in the same
+   * account and Region as the stack; Express state machines cannot be redriven.
+   */
+  readonly stateMachines: sfn.IStateMachine[];
+
+  /**
+   * How many times one execution may be redriven, counting redrives made by anyone. An event
+   * whose execution has already been redriven this many times is skipped as exhausted.
+   *
+   * Between 1 and 1,000.
+   *
+   * @default 3
+   */
+  readonly maxRedrives?: number;
+
+  /**
+   * Which execution statuses are redriven.
+   *
+   * @default [RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT]: an ABORTED execution was
+   * usually stopped on purpose
+   */
+  readonly statuses?: RedrivableStatus[];
+
+  /**
+   * Which execution errors are redriven.
+   *
+   * @default ErrorFilter.allExceptUnfixable(): every error except those the same state would
+   * raise again on a redrive (States.Runtime, States.DataLimitExceeded, ...)
+   */
+  readonly errorFilter?: ErrorFilter;
+
+  /**
+   * Decide and log what would be done, but never call RedriveExecution.
+   *
+   * @default false
+   */
+  readonly dryRun?: boolean;
+
+  /**
+   * The queue that keeps every event that could not be handled: events EventBridge could not
+   * deliver, invocations that failed after their retries, and events the handler rejected. If you
+   * bring your own, it must not use the AWS managed key `aws/sqs`, which EventBridge cannot use.
+   *
+   * @default - a queue the construct creates: SSE-SQS (or `deadLetterQueueEncryptionKey`), TLS
+   * enforced, 14-day retention
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+
+  /**
+   * A customer managed key for the dead-letter queue the construct creates. EventBridge is
+   * allowed to use it. Not allowed together with `deadLetterQueue`.
+   *
+   * @default - SSE-SQS, encryption with keys SQS owns
+   */
+  readonly deadLetterQueueEncryptionKey?: kms.IKey;
+
+  /**
+   * The handler's runtime: Node.js 22 or later.
+   *
+   * @default lambda.Runtime.NODEJS_22_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * The handler's reserved concurrency: how many events it handles at once at most. It caps the
+   * handler's share of the account's Lambda concurrency, and its rate of RedriveExecution calls.
+   *
+   * @default 10
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * How long the handler's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}

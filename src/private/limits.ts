@@ -1,0 +1,19 @@
+/** AWS limits both the construct and the handler honour. */
+
+/** RedriveExecution accepts an execution up to 14 days after it stopped. */
+export const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+
+/** A Map Run can be redriven at most 1,000 times; the construct uses the same ceiling. */
+export const MAX_REDRIVES_LIMIT = 1000;
+
+/** Step Functions error names are at most 256 characters. */
+export const MAX_ERROR_NAME_LENGTH = 256;
+
+/** A state machine name is 1 to 80 characters. */
+export const MAX_STATE_MACHINE_NAME_LENGTH = 80;
+
+/** EventBridge's default limit on the length of one event pattern. */
+export const MAX_EVENT_PATTERN_LENGTH = 2048;
+
+/** Lambda's limit on the total size of a function's environment variables. */
+export const MAX_LAMBDA_ENVIRONMENT_BYTES = 4096;

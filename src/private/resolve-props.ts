@@ -1,0 +1,121 @@
+import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AutoRedriveProps } from '../auto-redrive-props';
+import { ErrorFilter } from '../error-filter';
+import { RedrivableStatus } from '../redrivable-status';
+import { HandlerPolicy } from './contract';
+import { MAX_REDRIVES_LIMIT } from './limits';
+import { describeWatchedStateMachine, WatchedStateMachine } from './watched-state-machine';
+
+/** AutoRedriveProps with every default applied and every value checked. */
+export interface ResolvedProps {
+  readonly stateMachines: WatchedStateMachine[];
+  readonly policy: HandlerPolicy;
+  readonly deadLetterQueue?: sqs.IQueue;
+  readonly deadLetterQueueEncryptionKey?: kms.IKey;
+  readonly runtime: lambda.Runtime;
+  readonly reservedConcurrentExecutions: number;
+  readonly logRetention: logs.RetentionDays;
+}
+
+export const DEFAULT_MAX_REDRIVES = 3;
+export const DEFAULT_RESERVED_CONCURRENCY = 10;
+const MIN_NODE_MAJOR = 22;
+
+/**
+ * Applies defaults and checks every prop, collecting all problems before throwing one error that
+ * lists them.
+ */
+export function resolveProps(scope: Construct, props: AutoRedriveProps): ResolvedProps {
+  const problems: string[] = [];
+  const stateMachines = checkStateMachines(scope, props, problems);
+  const maxRedrives = props.maxRedrives ?? DEFAULT_MAX_REDRIVES;
+  checkInteger(problems, 'maxRedrives', maxRedrives, 1, MAX_REDRIVES_LIMIT);
+  const reservedConcurrentExecutions = props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY;
+  checkInteger(problems, 'reservedConcurrentExecutions', reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
+  const statuses = checkStatuses(props.statuses, problems);
+  const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+  checkRuntime(runtime, problems);
+  checkDeadLetterQueue(props, problems);
+
+  if (problems.length > 0) {
+    throw new Error(`AutoRedrive ${scope.node.path}: invalid props:\n- ${problems.join('\n- ')}`);
+  }
+  return {
+    stateMachines,
+    policy: {
+      maxRedrives,
+      statuses,
+      errorFilter: (props.errorFilter ?? ErrorFilter.allExceptUnfixable())._toSpec(),
+      dryRun: props.dryRun ?? false,
+    },
+    deadLetterQueue: props.deadLetterQueue,
+    deadLetterQueueEncryptionKey: props.deadLetterQueueEncryptionKey,
+    runtime,
+    reservedConcurrentExecutions,
+    logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+  };
+}
+
+function checkStateMachines(scope: Construct, props: AutoRedriveProps, problems: string[]): WatchedStateMachine[] {
+  if (!Array.isArray(props.stateMachines) || props.stateMachines.length === 0) {
+    problems.push('stateMachines must name at least one Standard state machine');
+    return [];
+  }
+  const stack = Stack.of(scope);
+  const unique = [...new Set(props.stateMachines)];
+  const watched = unique.map(describeWatchedStateMachine);
+  for (const machine of watched) {
+    const path = machine.stateMachine.node.path;
+    if (machine.isExpress) {
+      problems.push(`stateMachines: ${path} is an EXPRESS state machine; Step Functions redrives Standard executions only`);
+    }
+    const env = machine.stateMachine.env;
+    if (Token.compareStrings(env.account, stack.account) === TokenComparison.DIFFERENT ||
+        Token.compareStrings(env.region, stack.region) === TokenComparison.DIFFERENT) {
+      problems.push(`stateMachines: ${path} is in ${env.account}/${env.region}, not in the stack's account and Region (${stack.account}/${stack.region})`);
+    }
+  }
+  return watched;
+}
+
+function checkStatuses(statuses: RedrivableStatus[] | undefined, problems: string[]): string[] {
+  if (statuses === undefined) return [RedrivableStatus.FAILED.value, RedrivableStatus.TIMED_OUT.value];
+  if (!Array.isArray(statuses) || statuses.length === 0) {
+    problems.push('statuses must name at least one RedrivableStatus');
+    return [];
+  }
+  const known = [RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT, RedrivableStatus.ABORTED];
+  if (statuses.some((status) => !known.includes(status))) {
+    problems.push('statuses may only hold RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT and RedrivableStatus.ABORTED');
+  }
+  return [...new Set(statuses.map((status) => status.value))];
+}
+
+function checkInteger(problems: string[], name: string, value: number, min: number, max: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+    problems.push(`${name} must be a whole number ${range}, got ${value}`);
+  }
+}
+
+function checkRuntime(runtime: lambda.Runtime, problems: string[]): void {
+  const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  if (runtime.family !== lambda.RuntimeFamily.NODEJS || major === undefined || Number(major) < MIN_NODE_MAJOR) {
+    problems.push(`runtime must be Node.js ${MIN_NODE_MAJOR} or later, got ${runtime.name}`);
+  }
+}
+
+function checkDeadLetterQueue(props: AutoRedriveProps, problems: string[]): void {
+  if (props.deadLetterQueue && props.deadLetterQueueEncryptionKey) {
+    problems.push('deadLetterQueueEncryptionKey applies to the queue the construct creates; encrypt your own deadLetterQueue yourself');
+  }
+  if (props.deadLetterQueue instanceof sqs.Queue && props.deadLetterQueue.encryptionType === sqs.QueueEncryption.KMS_MANAGED) {
+    problems.push('deadLetterQueue is encrypted with the AWS managed key aws/sqs, which EventBridge cannot use; use SSE-SQS or a customer managed key');
+  }
+}

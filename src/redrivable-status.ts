@@ -1,0 +1,21 @@
+/**
+ * An execution status that AutoRedrive may redrive. Step Functions can redrive executions that
+ * FAILED, TIMED_OUT or were ABORTED.
+ */
+export class RedrivableStatus {
+  /** The execution failed. */
+  public static readonly FAILED = new RedrivableStatus('FAILED');
+
+  /** The execution ran past its TimeoutSeconds. */
+  public static readonly TIMED_OUT = new RedrivableStatus('TIMED_OUT');
+
+  /**
+   * The execution was stopped (StopExecution). Usually on purpose, so not redriven by default.
+   */
+  public static readonly ABORTED = new RedrivableStatus('ABORTED');
+
+  /**
+   * @param value the status as Step Functions names it in events and APIs
+   */
+  private constructor(public readonly value: string) {}
+}
