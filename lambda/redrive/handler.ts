@@ -4,7 +4,7 @@ import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 import { decide } from './decide';
 import { sendToDeadLetterQueue } from './dead-letter';
 import { BadEventError, FailureEvent, parseFailureEvent } from './failure-event';
-import { DecisionLogger, MAX_LOGGED_CAUSE_LENGTH, Outcome, truncate } from './outcome';
+import { DecisionLogger, LogAttributes, MAX_LOGGED_CAUSE_LENGTH, Outcome, truncate } from './outcome';
 import { HandlerConfig } from './policy';
 import { redriveExecution } from './redrive-execution';
 
@@ -23,13 +23,13 @@ export interface HandlerDependencies {
 export function createHandler(deps: HandlerDependencies): (event: unknown) => Promise<Outcome> {
   const { config, logger } = deps;
 
-  const deadLetter = async (reason: DeadLetterReason, error: string, event: unknown, context: object): Promise<Outcome> => {
+  const deadLetter = async (reason: DeadLetterReason, error: string, event: unknown, context: LogAttributes): Promise<Outcome> => {
     await sendToDeadLetterQueue(deps.sqs, config.deadLetterQueueUrl, reason, error, event);
     logger.error('event sent to the dead-letter queue', { ...context, outcome: 'DEAD_LETTERED', reason, error });
     return { outcome: 'DEAD_LETTERED', reason, error };
   };
 
-  const skipped = (context: object, reason: SkipReason, detail: string): Outcome => {
+  const skipped = (context: LogAttributes, reason: SkipReason, detail: string): Outcome => {
     logger.info('redrive skipped', { ...context, outcome: 'SKIPPED', reason, detail });
     return { outcome: 'SKIPPED', reason, detail };
   };
@@ -63,7 +63,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown) => Pr
 }
 
 /** What every log line says about the event: never the execution's input or output. */
-function describeEvent(event: FailureEvent): object {
+function describeEvent(event: FailureEvent): LogAttributes {
   return {
     eventId: event.id,
     executionArn: event.executionArn,

@@ -6,11 +6,12 @@ export type Outcome =
   | { readonly outcome: 'SKIPPED'; readonly reason: SkipReason; readonly detail: string }
   | { readonly outcome: 'DEAD_LETTERED'; readonly reason: DeadLetterReason; readonly error: string };
 
+export type LogAttributes = Record<string, unknown>;
+
 /** The part of Powertools' Logger the handler uses. */
 export interface DecisionLogger {
-  info(message: string, ...attributes: object[]): void;
-  warn(message: string, ...attributes: object[]): void;
-  error(message: string, ...attributes: object[]): void;
+  info(message: string, attributes: LogAttributes): void;
+  error(message: string, attributes: LogAttributes): void;
 }
 
 /** A cause can be 32 KiB of someone's stack trace; logs get its start. */

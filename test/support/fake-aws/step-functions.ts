@@ -1,0 +1,137 @@
+import { AwsError } from './aws-error';
+import { ManualClock } from './clock';
+
+/** Step Functions' documented redrive rules, enough of them to test the handler against. */
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+export interface FakeExecution {
+  readonly executionArn: string;
+  status: ExecutionStatus;
+  redriveCount: number;
+  startDate: number;
+  stopDate?: number;
+  redriveDate?: number;
+  type: 'STANDARD' | 'EXPRESS';
+  /** Successful redrive tokens, newest last: AWS remembers the last 10 for 15 minutes. */
+  tokens: { token: string; at: number; redriveDate: number }[];
+}
+
+const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+const TOKEN_MEMORY = 10;
+const TOKEN_TTL_MS = 15 * 60 * 1000;
+const CLIENT_TOKEN = /^[!-~]{1,64}$/;
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/;
+const REDRIVABLE_STATUSES: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'];
+
+export class FakeStepFunctions {
+  readonly executions = new Map<string, FakeExecution>();
+  /** Every redrive that really happened, in order. */
+  readonly redrives: { executionArn: string; redriveCount: number; at: number }[] = [];
+
+  constructor(private readonly clock: ManualClock) {}
+
+  /** Adds an execution that has stopped with `status` (FAILED unless told). */
+  addExecution(executionArn: string, options: Partial<Pick<FakeExecution, 'status' | 'redriveCount' | 'stopDate' | 'type'>> = {}): FakeExecution {
+    const now = this.clock.now();
+    const execution: FakeExecution = {
+      executionArn,
+      status: options.status ?? 'FAILED',
+      redriveCount: options.redriveCount ?? 0,
+      startDate: now - 60_000,
+      stopDate: options.stopDate ?? now,
+      type: options.type ?? 'STANDARD',
+      tokens: [],
+    };
+    this.executions.set(executionArn, execution);
+    return execution;
+  }
+
+  /** The redriven run stops again, as a failed one. */
+  stopAgain(executionArn: string, status: ExecutionStatus = 'FAILED'): FakeExecution {
+    const execution = this.get(executionArn);
+    execution.status = status;
+    execution.stopDate = this.clock.now();
+    return execution;
+  }
+
+  redrivesOf(executionArn: string): number {
+    return this.redrives.filter((r) => r.executionArn === executionArn).length;
+  }
+
+  handle(operation: string, input: any): object {
+    switch (operation) {
+      case 'RedriveExecution':
+        return this.redriveExecution(input);
+      case 'DescribeExecution':
+        return this.describeExecution(input);
+      default:
+        throw new AwsError('UnknownOperationException', `the fake does not implement ${operation}`);
+    }
+  }
+
+  private redriveExecution(input: { executionArn?: unknown; clientToken?: unknown }): object {
+    const arn = this.checkArn(input.executionArn);
+    if (input.clientToken !== undefined && (typeof input.clientToken !== 'string' || !CLIENT_TOKEN.test(input.clientToken))) {
+      throw new AwsError('ValidationException', 'clientToken must be 1 to 64 characters of [!-~]');
+    }
+    const execution = this.get(arn);
+    const now = this.clock.now();
+    const remembered = execution.tokens.find((t) => t.token === input.clientToken && now - t.at <= TOKEN_TTL_MS);
+    if (remembered) return { redriveDate: remembered.redriveDate / 1000 };
+
+    if (execution.type === 'EXPRESS') {
+      throw new AwsError('ExecutionNotRedrivable', 'Express executions cannot be redriven');
+    }
+    if (!REDRIVABLE_STATUSES.includes(execution.status)) {
+      throw new AwsError('ExecutionNotRedrivable', `Execution is ${execution.status}`);
+    }
+    if (execution.stopDate !== undefined && now - execution.stopDate > REDRIVE_WINDOW_MS) {
+      throw new AwsError('ExecutionNotRedrivable', 'Execution stopped more than 14 days ago');
+    }
+    execution.status = 'RUNNING';
+    execution.redriveCount += 1;
+    execution.redriveDate = now;
+    execution.stopDate = undefined;
+    if (typeof input.clientToken === 'string') {
+      execution.tokens.push({ token: input.clientToken, at: now, redriveDate: now });
+      if (execution.tokens.length > TOKEN_MEMORY) execution.tokens.shift();
+    }
+    this.redrives.push({ executionArn: arn, redriveCount: execution.redriveCount, at: now });
+    return { redriveDate: now / 1000 };
+  }
+
+  private describeExecution(input: { executionArn?: unknown }): object {
+    const execution = this.get(this.checkArn(input.executionArn));
+    return {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.executionArn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
+      status: execution.status,
+      startDate: execution.startDate / 1000,
+      stopDate: execution.stopDate === undefined ? undefined : execution.stopDate / 1000,
+      redriveCount: execution.redriveCount,
+      redriveDate: execution.redriveDate === undefined ? undefined : execution.redriveDate / 1000,
+      redriveStatus: this.redriveStatusOf(execution),
+    };
+  }
+
+  private redriveStatusOf(execution: FakeExecution): string {
+    if (!REDRIVABLE_STATUSES.includes(execution.status)) return 'NOT_REDRIVABLE';
+    return execution.stopDate !== undefined && this.clock.now() - execution.stopDate > REDRIVE_WINDOW_MS ? 'NOT_REDRIVABLE' : 'REDRIVABLE';
+  }
+
+  private checkArn(arn: unknown): string {
+    if (typeof arn !== 'string' || !EXECUTION_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
+    const stateMachinePart = arn.split(':')[6];
+    if (stateMachinePart.includes('/')) {
+      throw new AwsError('ValidationException', 'API_DOES_NOT_SUPPORT_LABELED_ARNS: redrive the parent execution');
+    }
+    return arn;
+  }
+
+  private get(arn: string): FakeExecution {
+    const execution = this.executions.get(arn);
+    if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return execution;
+  }
+}
