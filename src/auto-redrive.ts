@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { AutoRedriveProps } from './auto-redrive-props';
 import { failedExecutionPatterns } from './private/event-patterns';
 import { handlerEnvironment } from './private/handler-environment';
+import { redrivePolicyGroups } from './private/redrive-policy-groups';
 import { resolveProps } from './private/resolve-props';
 import { WatchedStateMachine } from './private/watched-state-machine';
 
@@ -58,7 +59,7 @@ export class AutoRedrive extends Construct {
     });
     this.logGroup.grantWrite(role);
     this.deadLetterQueue.grantSendMessages(role);
-    this.grantRedriveExecution(role, settings.stateMachines);
+    const redrivePolicies = this.grantRedriveExecution(role, settings.stateMachines);
 
     const handler = new lambda.Function(this, 'Handler', {
       description: 'Redrives failed Step Functions executions (cdk-stepfunctions-redrive)',
@@ -73,6 +74,7 @@ export class AutoRedrive extends Construct {
       reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
       environment: handlerEnvironment(this, settings.policy, settings.stateMachines, this.deadLetterQueue),
     });
+    redrivePolicies.forEach((policy) => handler.node.addDependency(policy));
     handler.configureAsyncInvoke({
       retryAttempts: HANDLER_RETRY_ATTEMPTS,
       maxEventAge: HANDLER_MAX_EVENT_AGE,
@@ -110,18 +112,25 @@ export class AutoRedrive extends Construct {
     return queue;
   }
 
-  /** `states:RedriveExecution` on the executions of the chosen state machines, and nothing else. */
-  private grantRedriveExecution(role: iam.IRole, stateMachines: WatchedStateMachine[]): void {
+  /**
+   * `states:RedriveExecution` on the executions of the chosen state machines, and nothing else. In
+   * customer managed policies of at most 6,144 characters each, so any number of state machines fits.
+   */
+  private grantRedriveExecution(role: iam.IRole, stateMachines: WatchedStateMachine[]): iam.ManagedPolicy[] {
     const stack = Stack.of(this);
-    iam.Grant.addToPrincipal({
-      grantee: role,
-      actions: ['states:RedriveExecution'],
-      resourceArns: stateMachines.map((machine) => stack.formatArn({
-        service: 'states',
-        resource: 'execution',
-        resourceName: `${machine.name}:*`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })),
+    const executionArn = (machine: WatchedStateMachine) => stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${machine.name}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    return redrivePolicyGroups(stateMachines).map((group, index) => new iam.ManagedPolicy(this, index === 0 ? 'RedrivePolicy' : `RedrivePolicy${index + 1}`, {
+      description: 'Lets AutoRedrive redrive executions of the state machines it watches',
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        actions: ['states:RedriveExecution'],
+        resources: group.map(executionArn),
+      })],
+    }));
   }
 }

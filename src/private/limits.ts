@@ -17,3 +17,6 @@ export const MAX_EVENT_PATTERN_LENGTH = 2048;
 
 /** Lambda's limit on the total size of a function's environment variables. */
 export const MAX_LAMBDA_ENVIRONMENT_BYTES = 4096;
+
+/** IAM's limit on the size of one customer managed policy, white space excluded. */
+export const MAX_MANAGED_POLICY_LENGTH = 6144;

@@ -45,7 +45,9 @@ export function describeWatchedStateMachine(stateMachine: sfn.IStateMachine): Wa
 }
 
 function nameOf(stateMachine: sfn.IStateMachine, resource: sfn.CfnStateMachine | undefined): string {
-  if (resource?.stateMachineName !== undefined) return resource.stateMachineName;
+  const declared = resource ? Stack.of(resource).resolve(resource.stateMachineName) : undefined;
+  if (typeof declared === 'string') return declared;
+  if (stateMachine instanceof sfn.StateMachine) return stateMachine.stateMachineName;
   return Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
 }
 
