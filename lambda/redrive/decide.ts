@@ -1,8 +1,8 @@
+import { isMapRunChild } from './execution-arn';
+import { FailureEvent } from './failure-event';
 import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../../src/private/contract';
 import { matchesAnyErrorPattern } from '../../src/private/error-pattern';
 import { REDRIVE_WINDOW_MS } from '../../src/private/limits';
-import { isMapRunChild } from './execution-arn';
-import { FailureEvent } from './failure-event';
 
 export type Decision =
   | { readonly action: 'REDRIVE' }

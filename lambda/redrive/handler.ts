@@ -1,12 +1,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DeadLetterReason, SkipReason } from '../../src/private/contract';
-import { decide } from './decide';
 import { sendToDeadLetterQueue } from './dead-letter';
+import { decide } from './decide';
 import { BadEventError, FailureEvent, parseFailureEvent } from './failure-event';
 import { DecisionLogger, LogAttributes, MAX_LOGGED_CAUSE_LENGTH, Outcome, truncate } from './outcome';
 import { HandlerConfig } from './policy';
 import { redriveExecution } from './redrive-execution';
+import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 
 export interface HandlerDependencies {
   readonly config: HandlerConfig;

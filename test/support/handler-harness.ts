@@ -1,11 +1,11 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STATE_MACHINE_ARN_PREFIX } from './events';
+import { FakeAws } from './fake-aws/server';
 import { createHandler } from '../../lambda/redrive/handler';
 import { LogAttributes } from '../../lambda/redrive/outcome';
 import { readHandlerConfig } from '../../lambda/redrive/policy';
 import { ENV, HandlerPolicy } from '../../src/private/contract';
-import { STATE_MACHINE_ARN_PREFIX } from './events';
-import { FakeAws } from './fake-aws/server';
 
 export const DEFAULT_POLICY: HandlerPolicy = {
   maxRedrives: 3,
