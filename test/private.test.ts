@@ -1,0 +1,53 @@
+import * as fc from 'fast-check';
+import { errorPatternProblem, matchesErrorPattern } from '../src/private/error-pattern';
+import { splitByLength } from '../src/private/split-by-length';
+
+describe('splitByLength', () => {
+  test('keeps order, loses nothing and keeps every group within the budget', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 100 })), fc.integer({ min: 100, max: 1000 }), (costs, budget) => {
+      const groups = splitByLength(costs, (cost) => cost, budget);
+      expect(groups.flat()).toEqual(costs);
+      for (const group of groups) {
+        expect(group.length).toBeGreaterThan(0);
+        expect(group.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(budget);
+      }
+      for (let i = 1; i < groups.length; i++) {
+        expect(groups[i - 1].reduce((a, b) => a + b, 0) + groups[i][0]).toBeGreaterThan(budget);
+      }
+    }));
+  });
+
+  test('refuses an item that alone exceeds the budget', () => {
+    expect(() => splitByLength([5, 50], (cost) => cost, 10)).toThrow('an item costs 50, more than the budget of 10');
+  });
+});
+
+describe('error patterns', () => {
+  test('a pattern without wildcards matches only itself', () => {
+    fc.assert(fc.property(fc.string({ minLength: 1 }).filter((s) => !s.includes('*')), fc.string(), (pattern, other) => {
+      expect(matchesErrorPattern(pattern, pattern)).toBe(true);
+      if (other !== pattern) expect(matchesErrorPattern(other, pattern)).toBe(false);
+    }));
+  });
+
+  test('prefix* matches every name that starts with the prefix', () => {
+    fc.assert(fc.property(fc.string({ minLength: 1 }).filter((s) => !s.includes('*')), fc.string(), (prefix, rest) => {
+      expect(matchesErrorPattern(prefix + rest, `${prefix}*`)).toBe(true);
+    }));
+  });
+
+  test.each([
+    [42, 'must be a string'],
+    ['', 'must not be empty or blank'],
+    [' x', 'must not start or end with white space'],
+    ['a**', 'must not contain "**" (one "*" already matches any run of characters)'],
+    ['x'.repeat(257), 'must be at most 256 characters'],
+    ['a\nb', 'must not contain control characters'],
+  ])('%j %s', (pattern, problem) => {
+    expect(errorPatternProblem(pattern)).toBe(problem);
+  });
+
+  test.each(['States.Timeout', 'Lambda.*', '*', 'My Error (custom)'])('%j is valid', (pattern) => {
+    expect(errorPatternProblem(pattern)).toBeUndefined();
+  });
+});
