@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { AutoRedriveProps } from './auto-redrive-props';
 import { failedExecutionPatterns } from './private/event-patterns';
 import { handlerEnvironment } from './private/handler-environment';
+import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { redrivePolicyGroups } from './private/redrive-policy-groups';
 import { resolveProps } from './private/resolve-props';
 import { WatchedStateMachine } from './private/watched-state-machine';
@@ -80,6 +81,24 @@ export class AutoRedrive extends Construct {
       maxEventAge: HANDLER_MAX_EVENT_AGE,
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
     });
+    const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy && this.deadLetterQueue.encryptionMasterKey) {
+      acknowledgeNagFindings(defaultPolicy, [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'Sending to a KMS-encrypted dead-letter queue needs these KMS actions, on that one key only (the SQS grant of aws-cdk-lib).',
+        appliesToRegex: '/^Action::kms:(ReEncrypt|GenerateDataKey)\\*$/',
+      }]);
+    }
+    acknowledgeNagFindings(handler, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Failed asynchronous invocations go to the dead-letter queue through an on-failure destination, which keeps the error with the event.',
+      },
+      {
+        id: 'Serverless-LambdaTracing',
+        reason: 'The handler makes one Step Functions call per event; its structured log line records each decision.',
+      },
+    ]);
     this.handler = handler;
 
     this.rules = failedExecutionPatterns(settings.stateMachines, settings.policy.statuses).map((eventPattern, index) =>
@@ -101,6 +120,11 @@ export class AutoRedrive extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const isTheDeadLetterQueue = 'This queue is the dead-letter queue of the AutoRedrive rules and handler; a person reads it, nothing consumes it.';
+    acknowledgeNagFindings(queue, [
+      { id: 'AwsSolutions-SQS3', reason: isTheDeadLetterQueue },
+      { id: 'Serverless-SQSRedrivePolicy', reason: isTheDeadLetterQueue },
+    ]);
     if (encryptionKey) {
       const grant = encryptionKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
       if (!grant.success) {
@@ -124,13 +148,21 @@ export class AutoRedrive extends Construct {
       resourceName: `${machine.name}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    return redrivePolicyGroups(stateMachines).map((group, index) => new iam.ManagedPolicy(this, index === 0 ? 'RedrivePolicy' : `RedrivePolicy${index + 1}`, {
-      description: 'Lets AutoRedrive redrive executions of the state machines it watches',
-      roles: [role],
-      statements: [new iam.PolicyStatement({
-        actions: ['states:RedriveExecution'],
-        resources: group.map(executionArn),
-      })],
-    }));
+    return redrivePolicyGroups(stateMachines).map((group, index) => {
+      const policy = new iam.ManagedPolicy(this, index === 0 ? 'RedrivePolicy' : `RedrivePolicy${index + 1}`, {
+        description: 'Lets AutoRedrive redrive executions of the state machines it watches',
+        roles: [role],
+        statements: [new iam.PolicyStatement({
+          actions: ['states:RedriveExecution'],
+          resources: group.map(executionArn),
+        })],
+      });
+      acknowledgeNagFindings(policy, [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'Execution names are chosen when executions start; each wildcard covers the executions of one watched state machine only.',
+        appliesToRegex: '/^Resource::arn:.+:states:.+:execution:[^*]+:\\*$/',
+      }]);
+      return policy;
+    });
   }
 }
