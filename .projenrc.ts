@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   jestOptions: {
+    // Jest 30 resolves modules with unrs-resolver: see eslint-import-resolver-typescript below.
+    jestVersion: '^29',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
@@ -68,6 +70,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: ['cdk.out/', '/assets/'],
 });
+
+// Later versions need unrs-resolver, whose other-platform binaries the registry mirror lacks, which
+// leaves package-lock.json unusable by `npm ci`. Replaces the unpinned one the ESLint setup adds.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.0');
 
 const handlerBundle = project.bundler.addBundle('./lambda/redrive/index.ts', {
   platform: 'node',
