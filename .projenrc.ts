@@ -44,6 +44,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   devDeps: [
     // Bundled into the handler asset by esbuild; never runtime dependencies of the library.
     '@aws-lambda-powertools/logger',
+    '@aws-sdk/client-eventbridge',
+    '@aws-sdk/client-scheduler',
     '@aws-sdk/client-sfn',
     '@aws-sdk/client-sqs',
     // Test tooling.

@@ -12,6 +12,12 @@ export const ENV = {
   STATE_MACHINE_NAMES: 'AUTO_REDRIVE_STATE_MACHINE_NAMES',
   /** URL of the dead-letter queue the handler writes events to that must not be retried. */
   DEAD_LETTER_QUEUE_URL: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL',
+  /** The schedule group delayed redrives are kept in; unset when the backoff never delays. */
+  SCHEDULE_GROUP: 'AUTO_REDRIVE_SCHEDULE_GROUP',
+  /** The role EventBridge Scheduler assumes to invoke the handler when a delayed redrive is due. */
+  SCHEDULER_ROLE_ARN: 'AUTO_REDRIVE_SCHEDULER_ROLE_ARN',
+  /** The dead-letter queue's ARN, for the schedules' dead-letter config. */
+  DEAD_LETTER_QUEUE_ARN: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN',
 } as const;
 
 /** State machine names cannot contain a comma, so it separates them safely. */
@@ -24,11 +30,22 @@ export interface ErrorFilterSpec {
   readonly patterns: string[];
 }
 
+export type BackoffKind = 'NONE' | 'FIXED' | 'EXPONENTIAL';
+
+export interface BackoffSpec {
+  readonly kind: BackoffKind;
+  readonly initialDelaySeconds: number;
+  readonly maxDelaySeconds: number;
+  readonly multiplier: number;
+  readonly jitter: boolean;
+}
+
 /** The policy as the handler receives it. */
 export interface HandlerPolicy {
   readonly maxRedrives: number;
   readonly statuses: string[];
   readonly errorFilter: ErrorFilterSpec;
+  readonly backoff: BackoffSpec;
   readonly dryRun: boolean;
 }
 
@@ -43,6 +60,8 @@ export const SkipReason = {
   REDRIVE_WINDOW_CLOSED: 'REDRIVE_WINDOW_CLOSED',
   DRY_RUN: 'DRY_RUN',
   ALREADY_REDRIVEN_OR_RUNNING: 'ALREADY_REDRIVEN_OR_RUNNING',
+  /** At fire time: the execution's redrive count is no longer the one the redrive was scheduled for. */
+  REDRIVEN_SINCE_SCHEDULED: 'REDRIVEN_SINCE_SCHEDULED',
 } as const;
 export type SkipReason = typeof SkipReason[keyof typeof SkipReason];
 
@@ -61,3 +80,24 @@ export interface DeadLetterMessage {
   readonly event: unknown;
 }
 export const DEAD_LETTER_SOURCE = 'cdk-stepfunctions-redrive';
+
+/**
+ * What a schedule delivers to the handler when a delayed redrive is due. The handler checks the
+ * execution again (DescribeExecution) before it redrives.
+ */
+export const SCHEDULED_REDRIVE_SOURCE = 'cdk-stepfunctions-redrive';
+export const SCHEDULED_REDRIVE_DETAIL_TYPE = 'Scheduled Redrive';
+
+export interface ScheduledRedrive {
+  readonly 'source': typeof SCHEDULED_REDRIVE_SOURCE;
+  readonly 'detail-type': typeof SCHEDULED_REDRIVE_DETAIL_TYPE;
+  readonly 'detail': {
+    readonly executionArn: string;
+    /** The redrive count the failure had when the redrive was scheduled. */
+    readonly redriveCount: number;
+    /** The id of the event that scheduled it. */
+    readonly eventId: string;
+    /** ISO 8601, UTC. */
+    readonly scheduledFor: string;
+  };
+}

@@ -1,0 +1,105 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { BackoffSpec } from './private/contract';
+import { REDRIVE_WINDOW_MS } from './private/limits';
+
+/**
+ * Properties of an exponential backoff.
+ */
+export interface ExponentialBackoffProps {
+  /**
+   * The delay before the first redrive of an execution (the one that follows a failure with
+   * redriveCount 0). At least one second.
+   */
+  readonly initialDelay: Duration;
+
+  /**
+   * The longest delay. Delays that would land after the execution's 14-day redrive window closes
+   * are shortened to fit in it.
+   */
+  readonly maxDelay: Duration;
+
+  /**
+   * How much each delay grows: the delay after a failure with redriveCount n is
+   * `min(maxDelay, initialDelay * multiplier^n)`. At least 1.
+   *
+   * @default 2
+   */
+  readonly multiplier?: number;
+
+  /**
+   * Draw each actual delay uniformly from [delay/2, delay], so that many executions that failed
+   * together are not all redriven at the same moment.
+   *
+   * @default true
+   */
+  readonly jitter?: boolean;
+}
+
+const MIN_DELAY_SECONDS = 1;
+const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
+
+/**
+ * How long AutoRedrive waits before it redrives a failed execution. A delay other than zero is
+ * kept by a one-time EventBridge Scheduler schedule: nothing runs while it waits.
+ */
+export class Backoff {
+  /** Redrive at once. */
+  public static none(): Backoff {
+    return new Backoff({ kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false });
+  }
+
+  /**
+   * Wait the same time before every redrive. `Duration.seconds(0)` redrives at once.
+   *
+   * @param delay less than the 14-day redrive window
+   */
+  public static fixed(delay: Duration): Backoff {
+    const seconds = delay.toSeconds();
+    checkFitsWindow('Backoff.fixed()', 'delay', seconds, seconds);
+    if (seconds === 0) return Backoff.none();
+    return new Backoff({ kind: 'FIXED', initialDelaySeconds: seconds, maxDelaySeconds: seconds, multiplier: 1, jitter: false });
+  }
+
+  /**
+   * Wait longer before each redrive of the same execution:
+   * `min(maxDelay, initialDelay * multiplier^redriveCount)`, with jitter unless turned off.
+   */
+  public static exponential(props: ExponentialBackoffProps): Backoff {
+    const initial = props.initialDelay.toSeconds();
+    const max = props.maxDelay.toSeconds();
+    const multiplier = props.multiplier ?? 2;
+    const jitter = props.jitter ?? true;
+    const problems: string[] = [];
+    if (!Token.isUnresolved(initial) && initial < MIN_DELAY_SECONDS) {
+      problems.push(`initialDelay must be at least ${MIN_DELAY_SECONDS} second (use Backoff.none() to redrive at once)`);
+    }
+    if (!Token.isUnresolved(initial) && !Token.isUnresolved(max) && max < initial) {
+      problems.push(`maxDelay (${max} s) must not be shorter than initialDelay (${initial} s)`);
+    }
+    if (!Token.isUnresolved(multiplier) && !(Number.isFinite(multiplier) && multiplier >= 1)) {
+      problems.push(`multiplier must be a number of at least 1, got ${multiplier}`);
+    }
+    if (problems.length > 0) throw new Error(`Backoff.exponential(): ${problems.join('; ')}`);
+    checkFitsWindow('Backoff.exponential()', 'initialDelay', initial, jitter ? initial / 2 : initial);
+    return new Backoff({ kind: 'EXPONENTIAL', initialDelaySeconds: initial, maxDelaySeconds: max, multiplier, jitter });
+  }
+
+  private constructor(private readonly spec: BackoffSpec) {}
+
+  /**
+   * The backoff as the handler receives it.
+   *
+   * @internal
+   */
+  public _toSpec(): BackoffSpec {
+    return { ...this.spec };
+  }
+}
+
+/** Throws when even the shortest delay a backoff can draw lands after the redrive window. */
+function checkFitsWindow(factory: string, name: string, seconds: number, shortestSeconds: number): void {
+  if (Token.isUnresolved(seconds)) return;
+  if (shortestSeconds >= REDRIVE_WINDOW_SECONDS) {
+    throw new Error(`${factory}: ${name} of ${seconds} s can never fit in the 14-day redrive window; use a shorter delay`);
+  }
+}
