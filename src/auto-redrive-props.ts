@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Backoff } from './backoff';
 import { ErrorFilter } from './error-filter';
 import { RedrivableStatus } from './redrivable-status';
 
@@ -41,6 +42,17 @@ export interface AutoRedriveProps {
    * raise again on a redrive (States.Runtime, States.DataLimitExceeded, ...)
    */
   readonly errorFilter?: ErrorFilter;
+
+  /**
+   * How long to wait before a redrive. Waiting lets the outage that failed the execution end
+   * before the redrive spends one of `maxRedrives`; jitter spreads the redrives of many executions
+   * that failed together. Delays are kept by one-time EventBridge Scheduler schedules: no compute
+   * waits.
+   *
+   * @default Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) }):
+   * about 1, 2, 4 minutes (drawn from the upper half of each) for the first three redrives
+   */
+  readonly backoff?: Backoff;
 
   /**
    * Decide and log what would be done, but never call RedriveExecution.

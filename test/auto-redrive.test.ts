@@ -1,11 +1,11 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { AutoRedrive, ErrorFilter, RedrivableStatus } from '../src';
+import { AutoRedrive, Backoff, ErrorFilter, RedrivableStatus } from '../src';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
 
 describe('AutoRedrive with defaults', () => {
@@ -57,17 +57,42 @@ describe('AutoRedrive with defaults', () => {
     });
   });
 
-  test('the handler is told the policy, the watched state machines and the DLQ, and retries adaptively', () => {
+  test('the handler is told the policy, its rules, the DLQ and the schedule group, and retries adaptively', () => {
     const variables = template.findResources('AWS::Lambda::Function')[functionId].Properties.Environment.Variables;
     expect(JSON.parse(variables.AUTO_REDRIVE_POLICY)).toEqual({
       maxRedrives: 3,
       statuses: ['FAILED', 'TIMED_OUT'],
       errorFilter: { mode: 'DENY', patterns: ErrorFilter.unfixableErrors() },
+      backoff: { kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: true },
       dryRun: false,
     });
-    expect(variables.AUTO_REDRIVE_STATE_MACHINE_NAMES).toEqual({ 'Fn::GetAtt': [machineId, 'Name'] });
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as any[];
+    expect(rule.Properties.Name).toBe(`${variables.AUTO_REDRIVE_RULE_NAME_PREFIX}-1`);
+    expect(variables.AUTO_REDRIVE_RULE_COUNT).toBe('1');
     expect(variables.AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL).toEqual({ Ref: queueId });
+    expect(variables.AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    const [group] = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup')) as any[];
+    expect(variables.AUTO_REDRIVE_SCHEDULE_GROUP).toBe(group.Properties.Name);
+    expect(variables.AUTO_REDRIVE_SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SchedulerRole/), 'Arn'] });
     expect(variables).toMatchObject({ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' });
+  });
+
+  test('the scheduler role can be assumed only by EventBridge Scheduler for this account, and only invokes the handler and writes the DLQ', () => {
+    const roles = template.findResources('AWS::IAM::Role');
+    const [schedulerRoleId, schedulerRole] = Object.entries(roles).find(([id]) => id.includes('SchedulerRole'))! as [string, any];
+    expect(schedulerRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
+      Action: 'sts:AssumeRole',
+      Effect: 'Allow',
+      Principal: { Service: 'scheduler.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    }]);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes(schedulerRoleId))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [{ 'Fn::GetAtt': [functionId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']] }] },
+      { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+    ]);
   });
 
   test('the DLQ uses SSE-SQS, enforces TLS, keeps messages 14 days and lets only this rule send', () => {
@@ -90,10 +115,30 @@ describe('AutoRedrive with defaults', () => {
 
   test('IAM: RedriveExecution only on the chosen state machine\'s executions; logs only to its own group; no wildcard resource', () => {
     const statements = handlerRoleStatements(template);
+    const [group] = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup')) as any[];
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as any[];
+    const pseudo = ['arn:', { Ref: 'AWS::Partition' }];
+    const regionAccount = [{ Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }];
     expect(statements).toEqual(expect.arrayContaining([
       {
         Effect: 'Allow',
-        Action: 'states:RedriveExecution',
+        Action: 'events:DescribeRule',
+        Resource: { 'Fn::Join': ['', [...pseudo, ':events:', ...regionAccount, `:rule/${rule.Properties.Name.replace(/-1$/, '')}-*`]] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'scheduler:CreateSchedule',
+        Resource: { 'Fn::Join': ['', [...pseudo, ':scheduler:', ...regionAccount, `:schedule/${group.Properties.Name}/*`]] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/SchedulerRole/), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['states:RedriveExecution', 'states:DescribeExecution'],
         Resource: {
           'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
             ':execution:', { 'Fn::GetAtt': [machineId, 'Name'] }, ':*']],
@@ -102,8 +147,9 @@ describe('AutoRedrive with defaults', () => {
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/HandlerLogs/), 'Arn'] } }),
     ]));
     const actions = statements.flatMap((s: any) => [s.Action].flat());
-    expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'logs:CreateLogStream', 'logs:PutLogEvents',
-      'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']));
+    expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'logs:CreateLogStream',
+      'logs:PutLogEvents', 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'events:DescribeRule',
+      'scheduler:CreateSchedule', 'iam:PassRole']));
     for (const statement of statements) expect(statement.Resource).not.toEqual('*');
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
   });
@@ -173,7 +219,7 @@ describe('AutoRedrive options', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { detail: { stateMachineArn: ['arn:aws:states:us-east-1:123456789012:stateMachine:billing'] } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { AUTO_REDRIVE_STATE_MACHINE_NAMES: 'billing' } } });
+    expect(JSON.stringify(handlerRoleStatements(template))).toContain(':execution:billing:*');
   });
 
   test('the same state machine passed twice is watched once', () => {
@@ -182,6 +228,47 @@ describe('AutoRedrive options', () => {
     new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [machine, machine] });
     const [rule] = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')) as any[];
     expect(rule.Properties.EventPattern.detail.stateMachineArn).toHaveLength(1);
+  });
+});
+
+describe('backoff', () => {
+  test('Backoff.none() redrives at once: no schedule group, no scheduler role, no scheduling permissions', () => {
+    const { template } = synthAutoRedrive({ backoff: Backoff.none() });
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 0);
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('Scheduler'))).toEqual([]);
+    const actions = handlerRoleStatements(template).flatMap((s: any) => [s.Action].flat());
+    expect(actions).not.toContain('scheduler:CreateSchedule');
+    expect(actions).not.toContain('states:DescribeExecution');
+    expect(actions).not.toContain('iam:PassRole');
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    expect(fn.Properties.Environment.Variables.AUTO_REDRIVE_SCHEDULE_GROUP).toBeUndefined();
+  });
+
+  test.each<[string, Backoff, object]>([
+    ['fixed', Backoff.fixed(Duration.minutes(10)), { kind: 'FIXED', initialDelaySeconds: 600, maxDelaySeconds: 600, multiplier: 1, jitter: false }],
+    ['fixed zero is none', Backoff.fixed(Duration.seconds(0)), { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false }],
+    ['exponential', Backoff.exponential({ initialDelay: Duration.seconds(30), maxDelay: Duration.hours(24), multiplier: 3, jitter: false }),
+      { kind: 'EXPONENTIAL', initialDelaySeconds: 30, maxDelaySeconds: 86400, multiplier: 3, jitter: false }],
+  ])('%s reaches the handler', (_name, backoff, expected) => {
+    const { template } = synthAutoRedrive({ backoff });
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    expect(JSON.parse(fn.Properties.Environment.Variables.AUTO_REDRIVE_POLICY).backoff).toEqual(expected);
+  });
+
+  test.each<[string, () => Backoff, RegExp]>([
+    ['a negative delay', () => Backoff.fixed(Duration.seconds(-5)), /negative/i],
+    ['a fixed delay past the redrive window', () => Backoff.fixed(Duration.days(14)), /can never fit in the 14-day redrive window/],
+    ['an inverted exponential', () => Backoff.exponential({ initialDelay: Duration.hours(2), maxDelay: Duration.hours(1) }), /maxDelay \(3600 s\) must not be shorter than initialDelay \(7200 s\)/],
+    ['a zero initial delay', () => Backoff.exponential({ initialDelay: Duration.seconds(0), maxDelay: Duration.hours(1) }), /initialDelay must be at least 1 second/],
+    ['a multiplier below 1', () => Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1), multiplier: 0.5 }), /multiplier must be a number of at least 1, got 0.5/],
+    ['an initial delay whose shortest draw is past the window', () => Backoff.exponential({ initialDelay: Duration.days(30), maxDelay: Duration.days(30) }), /initialDelay of 2592000 s can never fit/],
+  ])('%s is a synth-time error', (_name, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test('a maxDelay beyond the redrive window is allowed, with a warning that delays are shortened', () => {
+    const { stack } = synthAutoRedrive({ backoff: Backoff.exponential({ initialDelay: Duration.hours(1), maxDelay: Duration.days(20) }) });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('maxDelay .* is longer than the 14-day redrive window'));
   });
 });
 
@@ -212,7 +299,7 @@ describe('100 state machines', () => {
   });
 
   test('the handler may redrive executions of each of them and of nothing else', () => {
-    const statements = handlerRoleStatements(template).filter((s: any) => s.Action === 'states:RedriveExecution');
+    const statements = handlerRoleStatements(template).filter((s: any) => [s.Action].flat().includes('states:RedriveExecution'));
     const names = statements.flatMap((s: any) => [s.Resource].flat()).map((r: any) => r['Fn::Join'][1][7]['Fn::GetAtt'][0]);
     expect(names.sort()).toEqual([...machineIds].sort());
   });
@@ -298,13 +385,6 @@ describe('synth-time errors', () => {
   test('every problem is listed in one error', () => {
     expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [], maxRedrives: 0, statuses: [], reservedConcurrentExecutions: 0 })))
       .toThrow(/stateMachines must[\s\S]*maxRedrives must[\s\S]*reservedConcurrentExecutions must[\s\S]*statuses must/);
-  });
-
-  test('state machine names too long for the handler environment', () => {
-    const stack = newStack();
-    const machines = Array.from({ length: 60 }, (_, i) => standardStateMachine(stack, `M${i}`, { stateMachineName: `${'n'.repeat(75)}${i}` }));
-    expect(() => new AutoRedrive(stack, 'A', { stateMachines: machines }))
-      .toThrow(/over Lambda's limit of 4096: split the state machines across several AutoRedrive constructs/);
   });
 
   test('a maxRedrives token, resolved at deploy time, is passed through without a range check', () => {

@@ -3,14 +3,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { OrderPipelineStack } from '../examples/order-pipeline-stack';
-import { resolveIntrinsics } from './support/cfn-intrinsics';
-import { ACCOUNT, executionArn, failureEvent, REGION } from './support/events';
+import { executionArn, failureEvent } from './support/events';
+import { deployToFake, FakeDeployment } from './support/deploy-to-fake';
 import { FakeAws } from './support/fake-aws/server';
 import { runBundle } from './support/run-bundle';
 
+const MINUTE = 60_000;
+
 /**
- * Synthesizes the example app as `cdk synth` would, then runs the handler bundle from the cloud
- * assembly, with the environment its template gives it once deployed, against the local endpoint.
+ * Synthesizes the example app as `cdk synth` would, "deploys" it to the local endpoint, then runs
+ * the handler bundle from the cloud assembly in a fresh Node.js process, with the environment its
+ * template gives it.
  */
 describe('examples/ OrderPipelineStack', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'auto-redrive-example-'));
@@ -19,24 +22,18 @@ describe('examples/ OrderPipelineStack', () => {
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const resources: Record<string, any> = artifact.template.Resources;
-  const [handlerId, handlerResource] = Object.entries(resources)
-    .find(([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith('AutoRedriveHandler'))!;
+  const [handlerResource] = Object.entries(resources)
+    .filter(([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith('AutoRedriveHandler'))
+    .map(([, resource]) => resource);
   const bundleDir = assetDirectory(assembly.directory, artifact.id, handlerResource.Properties.Code.S3Key);
   const [machineId] = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::StepFunctions::StateMachine');
-  const [queueId] = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::SQS::Queue');
 
   let fake: FakeAws;
-  let environment: Record<string, string>;
+  let deployment: FakeDeployment;
+  const invoke = (event: unknown, environment = deployment.environment) => runBundle(bundleDir, environment, event, deployment.handlerArn);
   beforeAll(async () => {
     fake = await FakeAws.start();
-    const queueUrl = fake.createQueue('OrderPipeline-AutoRedriveDeadLetterQueue');
-    environment = {
-      ...resolveIntrinsics(handlerResource.Properties.Environment.Variables, {
-        refs: { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, [queueId]: queueUrl },
-        attributes: { [`${machineId}.Name`]: 'orders' },
-      }),
-      ...fake.environment,
-    };
+    deployment = deployToFake(artifact.template, fake, { [machineId]: 'orders' });
   });
   afterAll(async () => {
     await fake.close();
@@ -44,55 +41,66 @@ describe('examples/ OrderPipelineStack', () => {
   });
 
   test('synthesizes a template with the construct and a bundled handler in the cloud assembly', () => {
-    expect(handlerId).toBeDefined();
     expect(handlerResource.Properties.Runtime).toBe('nodejs22.x');
     expect(fs.statSync(path.join(bundleDir, 'index.js')).size).toBeGreaterThan(10_000);
   });
 
-  test('the deployed handler redrives a failed order execution once, even when the event comes twice', async () => {
+  test('the deployed handler schedules a delayed redrive once, even when the event comes twice, and redrives when it fires', async () => {
     const arn = executionArn('orders', 'order-1');
     fake.stepFunctions.addExecution(arn);
     const event = failureEvent({ executionArn: arn, error: 'Lambda.ServiceException', stopDate: fake.clock.now() });
 
-    const first = await runBundle(bundleDir, environment, event);
-    const second = await runBundle(bundleDir, environment, event);
+    const first = await invoke(event);
+    const second = await invoke(event);
 
-    expect(first.result).toMatchObject({ outcome: 'REDRIVEN' });
-    expect(second.result).toEqual(first.result);
-    expect(fake.stepFunctions.redrivesOf(arn)).toBe(1);
+    expect(first.result).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: false });
+    expect(second.result).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: true });
     expect(first.logs).toContainEqual(expect.objectContaining({
-      level: 'INFO', message: 'execution redriven', service: 'auto-redrive', executionArn: arn, redriveCount: 0,
+      level: 'INFO', message: 'redrive scheduled', service: 'auto-redrive', executionArn: arn, redriveCount: 0,
     }));
+    expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
+
+    fake.clock.advance(10 * MINUTE);
+    const due = fake.scheduler.takeDue();
+    expect(due).toHaveLength(1);
+    expect(due[0].Target.Arn).toBe(deployment.handlerArn);
+    const fired = await invoke(JSON.parse(due[0].Target.Input!), { ...deployment.environment });
+
+    expect(fired.result).toMatchObject({ outcome: 'REDRIVEN' });
+    expect(fake.stepFunctions.redrivesOf(arn)).toBe(1);
   });
 
   test('the deployed handler skips an error the example denies, with the reason logged', async () => {
     const arn = executionArn('orders', 'order-2');
     fake.stepFunctions.addExecution(arn);
 
-    const run = await runBundle(bundleDir, environment, failureEvent({ executionArn: arn, error: 'OrderRejected', stopDate: fake.clock.now() }));
+    const run = await invoke(failureEvent({ executionArn: arn, error: 'OrderRejected', stopDate: fake.clock.now() }));
 
     expect(run.result).toMatchObject({ outcome: 'SKIPPED', reason: 'ERROR_NOT_ALLOWED' });
     expect(run.logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'ERROR_NOT_ALLOWED' }));
-    expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
+  });
+
+  test('the deployed handler skips a state machine its rules do not watch', async () => {
+    const run = await invoke(failureEvent({ executionArn: executionArn('inventory', 'run-9'), stopDate: fake.clock.now() }));
+    expect(run.result).toMatchObject({ outcome: 'SKIPPED', reason: 'STATE_MACHINE_NOT_CHOSEN' });
   });
 
   test('the deployed handler puts a malformed event in the dead-letter queue', async () => {
-    const run = await runBundle(bundleDir, environment, { id: 'evt-bad', source: 'aws.states', detail: 'nope' });
+    const run = await invoke({ id: 'evt-bad', source: 'aws.states', detail: 'nope' });
 
     expect(run.result).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT' });
-    expect(fake.sqs.bodies(environment.AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL)).toContainEqual(
+    expect(fake.sqs.bodies(deployment.deadLetterQueueUrl)).toContainEqual(
       expect.objectContaining({ reason: 'BAD_EVENT', error: expect.stringContaining('bad event evt-bad') }));
   });
 
-  test('the deployed handler fails the invocation when Step Functions keeps throttling', async () => {
+  test('the deployed handler fails the invocation when the scheduler keeps throttling', async () => {
     const arn = executionArn('orders', 'order-3');
-    fake.stepFunctions.addExecution(arn);
-    fake.faults.inject('RedriveExecution', { kind: 'error', code: 'ThrottlingException' }, 4);
+    fake.faults.inject('CreateSchedule', { kind: 'error', code: 'ThrottlingException' }, 4);
 
-    const run = await runBundle(bundleDir, { ...environment, AWS_MAX_ATTEMPTS: '2' }, failureEvent({ executionArn: arn, stopDate: fake.clock.now() }));
+    const run = await invoke(failureEvent({ executionArn: arn, stopDate: fake.clock.now() }), { ...deployment.environment, AWS_MAX_ATTEMPTS: '2' });
 
     expect(run.error).toMatchObject({ name: 'ThrottlingException' });
-    expect(fake.callsOf('RedriveExecution').filter((call) => call.executionArn === arn)).toHaveLength(2);
+    expect(fake.callsOf('CreateSchedule').filter((call) => call.Target.Input.includes('order-3'))).toHaveLength(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DEAD_LETTER_SOURCE, DeadLetterMessage, DeadLetterReason } from '../../src/private/contract';
+import { LIBRARY_SOURCE, DeadLetterMessage, DeadLetterReason } from '../../src/private/contract';
 
 /** SQS takes messages up to 256 KiB; an event is at most 256 KB, the error stays short. */
 const MAX_ERROR_LENGTH = 2048;
@@ -17,7 +17,7 @@ export async function sendToDeadLetterQueue(
   event: unknown,
 ): Promise<void> {
   const message: DeadLetterMessage = {
-    source: DEAD_LETTER_SOURCE,
+    source: LIBRARY_SOURCE,
     reason,
     error: error.slice(0, MAX_ERROR_LENGTH),
     event,

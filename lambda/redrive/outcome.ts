@@ -1,8 +1,9 @@
 import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 
-/** How the handler finished with one event. A thrown error is the fourth way: retry, then DLQ. */
+/** How the handler finished with one event. A thrown error is the fifth way: retry, then DLQ. */
 export type Outcome =
   | { readonly outcome: 'REDRIVEN'; readonly redriveDate?: string }
+  | { readonly outcome: 'SCHEDULED'; readonly scheduleName: string; readonly redriveAt: string; readonly alreadyScheduled: boolean }
   | { readonly outcome: 'SKIPPED'; readonly reason: SkipReason; readonly detail: string }
   | { readonly outcome: 'DEAD_LETTERED'; readonly reason: DeadLetterReason; readonly error: string };
 

@@ -1,23 +1,38 @@
-import { ENV, HandlerPolicy, STATE_MACHINE_NAME_SEPARATOR } from '../../src/private/contract';
+import { BackoffSpec, ENV, HandlerPolicy } from '../../src/private/contract';
 import { errorPatternProblem } from '../../src/private/error-pattern';
+
+/** Where delayed redrives are kept; absent when the backoff never delays. */
+export interface SchedulingConfig {
+  readonly scheduleGroup: string;
+  readonly schedulerRoleArn: string;
+  readonly deadLetterQueueArn: string;
+}
 
 /** What the handler is configured with, read once from its environment. */
 export interface HandlerConfig {
   readonly policy: HandlerPolicy;
-  /** The ARNs of the chosen state machines. */
-  readonly stateMachineArns: ReadonlySet<string>;
+  /** The names of the rules whose event patterns list the watched state machines. */
+  readonly ruleNames: string[];
   readonly deadLetterQueueUrl: string;
+  readonly scheduling?: SchedulingConfig;
 }
 
 /** Reads and checks the configuration the construct wrote. A bad one fails every invocation, loudly. */
 export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   const policy = parsePolicy(required(env, ENV.POLICY));
-  const prefix = required(env, ENV.STATE_MACHINE_ARN_PREFIX);
-  const names = required(env, ENV.STATE_MACHINE_NAMES).split(STATE_MACHINE_NAME_SEPARATOR).filter((name) => name.length > 0);
+  const prefix = required(env, ENV.RULE_NAME_PREFIX);
+  const count = Number(required(env, ENV.RULE_COUNT));
+  if (!Number.isInteger(count) || count < 1) throw new Error(`handler configuration: ${ENV.RULE_COUNT} must be a whole number of at least 1`);
+  const scheduling = policy.backoff.kind === 'NONE' ? undefined : {
+    scheduleGroup: required(env, ENV.SCHEDULE_GROUP),
+    schedulerRoleArn: required(env, ENV.SCHEDULER_ROLE_ARN),
+    deadLetterQueueArn: required(env, ENV.DEAD_LETTER_QUEUE_ARN),
+  };
   return {
     policy,
-    stateMachineArns: new Set(names.map((name) => `${prefix}${name}`)),
+    ruleNames: Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`),
     deadLetterQueueUrl: required(env, ENV.DEAD_LETTER_QUEUE_URL),
+    scheduling,
   };
 }
 
@@ -50,5 +65,21 @@ function parsePolicy(json: string): HandlerPolicy {
     statuses: value.statuses,
     dryRun: value.dryRun,
     errorFilter: { mode: filter.mode, patterns: filter.patterns },
+    backoff: parseBackoff(value.backoff, fail),
+  };
+}
+
+function parseBackoff(value: any, fail: (problem: string) => never): BackoffSpec {
+  const valid = ['NONE', 'FIXED', 'EXPONENTIAL'].includes(value?.kind) &&
+    [value.initialDelaySeconds, value.maxDelaySeconds].every((seconds) => typeof seconds === 'number' && seconds >= 0) &&
+    typeof value.multiplier === 'number' && value.multiplier >= 1 &&
+    typeof value.jitter === 'boolean';
+  if (!valid) fail('needs backoff: kind, initialDelaySeconds, maxDelaySeconds, multiplier (at least 1) and jitter');
+  return {
+    kind: value.kind,
+    initialDelaySeconds: value.initialDelaySeconds,
+    maxDelaySeconds: value.maxDelaySeconds,
+    multiplier: value.multiplier,
+    jitter: value.jitter,
   };
 }

@@ -6,10 +6,13 @@
 export const ENV = {
   /** JSON of {@link HandlerPolicy}. */
   POLICY: 'AUTO_REDRIVE_POLICY',
-  /** `arn:<partition>:states:<region>:<account>:stateMachine:` of the watched state machines. */
-  STATE_MACHINE_ARN_PREFIX: 'AUTO_REDRIVE_STATE_MACHINE_ARN_PREFIX',
-  /** The watched state machines' names, joined by {@link STATE_MACHINE_NAME_SEPARATOR}. */
-  STATE_MACHINE_NAMES: 'AUTO_REDRIVE_STATE_MACHINE_NAMES',
+  /**
+   * The rules are named `<prefix>-1` to `<prefix>-<count>`. Their event patterns are the one list
+   * of watched state machines: the handler reads them (DescribeRule) instead of a copy that could
+   * outgrow Lambda's 4 KB environment.
+   */
+  RULE_NAME_PREFIX: 'AUTO_REDRIVE_RULE_NAME_PREFIX',
+  RULE_COUNT: 'AUTO_REDRIVE_RULE_COUNT',
   /** URL of the dead-letter queue the handler writes events to that must not be retried. */
   DEAD_LETTER_QUEUE_URL: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL',
   /** The schedule group delayed redrives are kept in; unset when the backoff never delays. */
@@ -20,8 +23,9 @@ export const ENV = {
   DEAD_LETTER_QUEUE_ARN: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN',
 } as const;
 
-/** State machine names cannot contain a comma, so it separates them safely. */
-export const STATE_MACHINE_NAME_SEPARATOR = ',';
+export function ruleName(prefix: string, index: number): string {
+  return `${prefix}-${index + 1}`;
+}
 
 export type ErrorFilterMode = 'ALL' | 'ALLOW_ONLY' | 'DENY';
 
@@ -72,24 +76,25 @@ export const DeadLetterReason = {
 } as const;
 export type DeadLetterReason = typeof DeadLetterReason[keyof typeof DeadLetterReason];
 
+/** The `source` of everything the library itself writes: dead letters, scheduled redrives, outcome events. */
+export const LIBRARY_SOURCE = 'cdk-stepfunctions-redrive';
+
 /** The body of a message the handler writes to the dead-letter queue. */
 export interface DeadLetterMessage {
-  readonly source: typeof DEAD_LETTER_SOURCE;
+  readonly source: typeof LIBRARY_SOURCE;
   readonly reason: DeadLetterReason;
   readonly error: string;
   readonly event: unknown;
 }
-export const DEAD_LETTER_SOURCE = 'cdk-stepfunctions-redrive';
 
 /**
  * What a schedule delivers to the handler when a delayed redrive is due. The handler checks the
  * execution again (DescribeExecution) before it redrives.
  */
-export const SCHEDULED_REDRIVE_SOURCE = 'cdk-stepfunctions-redrive';
 export const SCHEDULED_REDRIVE_DETAIL_TYPE = 'Scheduled Redrive';
 
 export interface ScheduledRedrive {
-  readonly 'source': typeof SCHEDULED_REDRIVE_SOURCE;
+  readonly 'source': typeof LIBRARY_SOURCE;
   readonly 'detail-type': typeof SCHEDULED_REDRIVE_DETAIL_TYPE;
   readonly 'detail': {
     readonly executionArn: string;

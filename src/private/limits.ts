@@ -15,8 +15,5 @@ export const MAX_STATE_MACHINE_NAME_LENGTH = 80;
 /** EventBridge's default limit on the length of one event pattern. */
 export const MAX_EVENT_PATTERN_LENGTH = 2048;
 
-/** Lambda's limit on the total size of a function's environment variables. */
-export const MAX_LAMBDA_ENVIRONMENT_BYTES = 4096;
-
 /** IAM's limit on the size of one customer managed policy, white space excluded. */
 export const MAX_MANAGED_POLICY_LENGTH = 6144;

@@ -1,14 +1,15 @@
-import { Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AutoRedriveProps } from '../auto-redrive-props';
+import { Backoff } from '../backoff';
 import { ErrorFilter } from '../error-filter';
 import { RedrivableStatus } from '../redrivable-status';
 import { HandlerPolicy } from './contract';
-import { MAX_REDRIVES_LIMIT } from './limits';
+import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from './limits';
 import { describeWatchedStateMachine, WatchedStateMachine } from './watched-state-machine';
 
 /** AutoRedriveProps with every default applied and every value checked. */
@@ -23,6 +24,7 @@ export interface ResolvedProps {
 }
 
 export const DEFAULT_MAX_REDRIVES = 3;
+export const DEFAULT_BACKOFF = () => Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) });
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
 const MIN_NODE_MAJOR = 22;
 
@@ -45,12 +47,18 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
   if (problems.length > 0) {
     throw new Error(`AutoRedrive ${scope.node.path}: invalid props:\n- ${problems.join('\n- ')}`);
   }
+  const backoff = (props.backoff ?? DEFAULT_BACKOFF())._toSpec();
+  if (backoff.maxDelaySeconds * 1000 >= REDRIVE_WINDOW_MS) {
+    Annotations.of(scope).addWarningV2('cdk-stepfunctions-redrive:MaxDelayBeyondWindow',
+      `backoff maxDelay (${backoff.maxDelaySeconds} s) is longer than the 14-day redrive window: longer delays are shortened to fit in it`);
+  }
   return {
     stateMachines,
     policy: {
       maxRedrives,
       statuses,
       errorFilter: (props.errorFilter ?? ErrorFilter.allExceptUnfixable())._toSpec(),
+      backoff,
       dryRun: props.dryRun ?? false,
     },
     deadLetterQueue: props.deadLetterQueue,

@@ -11,11 +11,12 @@ const POLICY: HandlerPolicy = {
   maxRedrives: 3,
   statuses: ['FAILED', 'TIMED_OUT'],
   errorFilter: { mode: 'DENY', patterns: ['States.Runtime'] },
+  backoff: { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false },
   dryRun: false,
 };
 
 const decideFor = (options: Parameters<typeof failureEvent>[0], policy: Partial<HandlerPolicy> = {}) =>
-  decide(parseFailureEvent(failureEvent({ stopDate: NOW.getTime() - 1000, ...options })), { ...POLICY, ...policy }, WATCHED, NOW);
+  decide(parseFailureEvent(failureEvent({ stopDate: NOW.getTime() - 1000, ...options })), { ...POLICY, ...policy }, WATCHED, NOW, 0.5);
 
 describe('decide', () => {
   test.each<[string, Parameters<typeof failureEvent>[0], Partial<HandlerPolicy>, string]>([
@@ -75,7 +76,7 @@ describe('decide', () => {
           stopDate: e.ageMs === null ? null : NOW.getTime() - e.ageMs,
           error: e.error,
         }));
-        const decision = decide(event, policy, WATCHED, NOW);
+        const decision = decide(event, { ...POLICY, ...policy }, WATCHED, NOW, 0.5);
         const shouldRedrive = e.machine === 'orders' &&
           policy.statuses.includes(e.status) &&
           (e.redriveStatus === null || e.redriveStatus === 'REDRIVABLE') &&
@@ -91,7 +92,7 @@ describe('decide', () => {
     test('is deterministic: the same input always gives the same decision', () => {
       fc.assert(fc.property(eventArbitrary, policyArbitrary, (e, policy) => {
         const event = parseFailureEvent(failureEvent({ executionArn: executionArn(e.machine, 'run'), status: e.status, redriveCount: e.redriveCount }));
-        expect(decide(event, policy, WATCHED, NOW)).toEqual(decide(event, policy, WATCHED, NOW));
+        expect(decide(event, { ...POLICY, ...policy }, WATCHED, NOW, 0.3)).toEqual(decide(event, { ...POLICY, ...policy }, WATCHED, NOW, 0.3));
       }));
     });
 

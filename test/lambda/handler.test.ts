@@ -71,7 +71,7 @@ describe('handler against a local Step Functions endpoint', () => {
     const outcome = await h.handler(failureEvent({ executionArn: ORDER, ...options, stopDate }));
 
     expect(outcome).toMatchObject({ outcome: 'SKIPPED', reason });
-    expect(h.fake.calls).toHaveLength(0);
+    expect(h.actions()).toHaveLength(0);
     expect(h.logs).toEqual([expect.objectContaining({ message: 'redrive skipped', reason, detail: expect.any(String) })]);
   });
 
@@ -180,7 +180,7 @@ describe('handler against a local Step Functions endpoint', () => {
     const outcome = await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
 
     expect(outcome).toMatchObject({ outcome: 'SKIPPED', reason: 'DRY_RUN', detail: expect.stringContaining('would redrive') });
-    expect(h.fake.calls).toHaveLength(0);
+    expect(h.actions()).toHaveLength(0);
   });
 
   test('logs never carry the execution input, output or a long cause', async () => {

@@ -1,55 +1,87 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { STATE_MACHINE_ARN_PREFIX } from './events';
-import { FakeAws } from './fake-aws/server';
 import { createHandler } from '../../lambda/redrive/handler';
 import { LogAttributes } from '../../lambda/redrive/outcome';
 import { readHandlerConfig } from '../../lambda/redrive/policy';
+import { WatchedStateMachines } from '../../lambda/redrive/watched-state-machines';
 import { ENV, HandlerPolicy } from '../../src/private/contract';
+import { STATE_MACHINE_ARN_PREFIX } from './events';
+import { FakeAws } from './fake-aws/server';
 
+export const NO_BACKOFF = { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false } as const;
 export const DEFAULT_POLICY: HandlerPolicy = {
   maxRedrives: 3,
   statuses: ['FAILED', 'TIMED_OUT'],
   errorFilter: { mode: 'DENY', patterns: ['States.Runtime', 'States.DataLimitExceeded'] },
+  backoff: NO_BACKOFF,
   dryRun: false,
 };
+export const HANDLER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:auto-redrive-handler';
+const RULE_PREFIX = 'TestStackAutoRedrive';
+const SCHEDULE_GROUP = 'TestStackAutoRedriveDelayedRedrives';
 
 export interface LogLine extends LogAttributes {
   readonly level: string;
   readonly message: string;
 }
 
+export interface HarnessOptions {
+  readonly policy?: Partial<HandlerPolicy>;
+  readonly stateMachines?: string[];
+  /** The draw for jitter; Math.random unless given. */
+  readonly random?: () => number;
+}
+
 /**
  * The handler wired as in production, from the environment the construct writes, with real SDK
- * clients resolving their endpoint from AWS_ENDPOINT_URL_* to a fake on 127.0.0.1.
+ * clients resolving their endpoint from AWS_ENDPOINT_URL_* to a fake on 127.0.0.1. The fake holds
+ * the construct's rule, listing the watched state machines, and its schedule group.
  */
-export async function startHandler(options: { policy?: Partial<HandlerPolicy>; stateMachines?: string[] } = {}) {
+export async function startHandler(options: HarnessOptions = {}) {
   const fake = await FakeAws.start();
   const deadLetterQueueUrl = fake.createQueue('auto-redrive-dlq');
+  fake.scheduler.createGroup(SCHEDULE_GROUP);
+  fake.eventBridge.putRule(`${RULE_PREFIX}-1`, {
+    detail: { stateMachineArn: (options.stateMachines ?? ['orders', 'payments']).map((name) => `${STATE_MACHINE_ARN_PREFIX}${name}`) },
+  });
   const saved = { ...process.env };
   Object.assign(process.env, fake.environment, { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '3' });
   const config = readHandlerConfig({
     [ENV.POLICY]: JSON.stringify({ ...DEFAULT_POLICY, ...options.policy }),
-    [ENV.STATE_MACHINE_ARN_PREFIX]: STATE_MACHINE_ARN_PREFIX,
-    [ENV.STATE_MACHINE_NAMES]: (options.stateMachines ?? ['orders', 'payments']).join(','),
+    [ENV.RULE_NAME_PREFIX]: RULE_PREFIX,
+    [ENV.RULE_COUNT]: '1',
     [ENV.DEAD_LETTER_QUEUE_URL]: deadLetterQueueUrl,
+    [ENV.SCHEDULE_GROUP]: SCHEDULE_GROUP,
+    [ENV.SCHEDULER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/auto-redrive-scheduler',
+    [ENV.DEAD_LETTER_QUEUE_ARN]: 'arn:aws:sqs:us-east-1:123456789012:auto-redrive-dlq',
   });
   const logs: LogLine[] = [];
-  const handler = createHandler({
+  const now = () => new Date(fake.clock.now());
+  const invoke = createHandler({
     config,
     sfn: new SFNClient({}),
     sqs: new SQSClient({}),
+    scheduler: new SchedulerClient({}),
+    watched: new WatchedStateMachines(new EventBridgeClient({}), config.ruleNames, now),
     logger: {
       info: (message, attributes) => logs.push({ level: 'INFO', message, ...attributes }),
       error: (message, attributes) => logs.push({ level: 'ERROR', message, ...attributes }),
     },
-    now: () => new Date(fake.clock.now()),
+    now,
+    random: options.random ?? Math.random,
   });
+  const handler = (event: unknown) => invoke(event, { invokedFunctionArn: HANDLER_ARN });
   return {
     fake,
     handler,
     logs,
     deadLetters: () => fake.sqs.bodies(deadLetterQueueUrl),
+    /** The calls that change something: redrives, schedules, dead letters. */
+    actions: () => fake.calls.filter((call) => ['RedriveExecution', 'CreateSchedule', 'SendMessage'].includes(call.operation)),
+    /** Invokes the handler with every schedule that is due, as Scheduler would. */
+    fireDueSchedules: () => Promise.all(fake.scheduler.takeDue().map((schedule) => handler(JSON.parse(schedule.Target.Input!)))),
     stop: async () => {
       process.env = saved;
       await fake.close();

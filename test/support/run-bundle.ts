@@ -11,14 +11,14 @@ export interface BundleRun {
 
 const RESULT_MARKER = '@@result@@';
 const RUNNER = `
-const [bundle, marker] = process.argv.slice(1);
+const [bundle, marker, functionArn] = process.argv.slice(1);
 let input = '';
 process.stdin.on('data', (chunk) => { input += chunk; });
 process.stdin.on('end', async () => {
   let report;
   try {
     const { handler } = require(bundle);
-    report = { result: await handler(JSON.parse(input), {}) };
+    report = { result: await handler(JSON.parse(input), { invokedFunctionArn: functionArn }) };
   } catch (error) {
     report = { error: { name: error.name, message: error.message } };
   }
@@ -28,11 +28,12 @@ process.stdin.on('end', async () => {
 
 /**
  * Loads a synthesized handler bundle in a new Node.js process with exactly `environment` (as Lambda
- * would: the SDK resolves endpoints and credentials from it) and invokes it with `event`.
+ * would: the SDK resolves endpoints and credentials from it) and invokes it with `event` and a
+ * context naming `functionArn`.
  */
-export function runBundle(bundleDir: string, environment: Record<string, string>, event: unknown): Promise<BundleRun> {
+export function runBundle(bundleDir: string, environment: Record<string, string>, event: unknown, functionArn = ''): Promise<BundleRun> {
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ['-e', RUNNER, path.join(bundleDir, 'index.js'), RESULT_MARKER], {
+    const child = execFile(process.execPath, ['-e', RUNNER, path.join(bundleDir, 'index.js'), RESULT_MARKER, functionArn], {
       env: { PATH: process.env.PATH ?? '', ...environment },
       timeout: 60_000,
     }, (error, stdout, stderr) => {

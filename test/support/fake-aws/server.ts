@@ -2,14 +2,17 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { AwsError } from './aws-error';
 import { ManualClock } from './clock';
+import { FakeEventBridge } from './eventbridge';
 import { FaultPlan } from './faults';
+import { FakeScheduler } from './scheduler';
 import { FakeSqs } from './sqs';
 import { FakeStepFunctions } from './step-functions';
 
 /**
- * A local endpoint on 127.0.0.1 that speaks the AWS JSON 1.0 protocol of Step Functions and SQS,
- * for the real AWS SDK v3 clients (`AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_SQS`). A fixture, not
- * product: it implements the documented redrive rules and injects faults.
+ * A local endpoint on 127.0.0.1 for the real AWS SDK v3 clients (`AWS_ENDPOINT_URL_<SERVICE>`):
+ * Step Functions and SQS over AWS JSON 1.0, EventBridge over AWS JSON 1.1, EventBridge Scheduler
+ * over REST JSON. A fixture, not product: it implements the documented redrive rules and injects
+ * faults.
  */
 export class FakeAws {
   static async start(clock = new ManualClock()): Promise<FakeAws> {
@@ -22,6 +25,8 @@ export class FakeAws {
   url = '';
   readonly stepFunctions: FakeStepFunctions;
   readonly sqs = new FakeSqs();
+  readonly eventBridge = new FakeEventBridge();
+  readonly scheduler: FakeScheduler;
   readonly faults = new FaultPlan();
   /** Every request, fault or not: `<service>.<operation>` and its input. */
   readonly calls: { operation: string; input: any }[] = [];
@@ -29,6 +34,7 @@ export class FakeAws {
 
   private constructor(readonly clock: ManualClock) {
     this.stepFunctions = new FakeStepFunctions(clock);
+    this.scheduler = new FakeScheduler(clock);
     this.server = createServer((request, response) => {
       void this.serve(request, response);
     });
@@ -39,6 +45,8 @@ export class FakeAws {
     return {
       AWS_ENDPOINT_URL_SFN: this.url,
       AWS_ENDPOINT_URL_SQS: this.url,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: this.url,
+      AWS_ENDPOINT_URL_SCHEDULER: this.url,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'AKIDLOCALFAKE',
       AWS_SECRET_ACCESS_KEY: 'local-fake-secret',
@@ -61,8 +69,10 @@ export class FakeAws {
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     const target = String(request.headers['x-amz-target'] ?? '');
-    const [prefix, operation] = target.split('.');
-    const service = prefix === 'AWSStepFunctions' ? 'sfn' : prefix === 'AmazonSQS' ? 'sqs' : undefined;
+    const scheduleName = /^\/schedules\/([^/?]+)/.exec(request.url ?? '')?.[1];
+    const [prefix, targetOperation] = target.split('.');
+    const service = scheduleName !== undefined ? 'scheduler' : SERVICES[prefix];
+    const operation = scheduleName !== undefined ? `${request.method === 'POST' ? 'Create' : 'Other'}Schedule` : targetOperation;
     let input: any;
     try {
       input = JSON.parse(body || '{}');
@@ -81,9 +91,11 @@ export class FakeAws {
       if (fault?.kind === 'error') throw new AwsError(fault.code, fault.message ?? fault.code, fault.status ?? 400);
       if (service === 'sfn') return send(response, 200, this.stepFunctions.handle(operation, input));
       if (service === 'sqs') return send(response, 200, this.sqs.handle(operation, input));
+      if (service === 'events') return send(response, 200, this.eventBridge.handle(operation, input));
+      if (service === 'scheduler') return send(response, 200, this.scheduler.handle(request.method ?? '', decodeURIComponent(scheduleName!), input));
       throw new AwsError('UnknownOperationException', `unknown target ${target}`);
     } catch (error) {
-      if (error instanceof AwsError) return send(response, error.status, error.body);
+      if (error instanceof AwsError) return send(response, error.status, error.body, error.code);
       return send(response, 500, new AwsError('InternalFailure', String(error), 500).body);
     }
   }
@@ -98,12 +110,15 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: object): void {
+const SERVICES: Record<string, string> = { AWSStepFunctions: 'sfn', AmazonSQS: 'sqs', AWSEvents: 'events' };
+
+function send(response: ServerResponse, status: number, body: object, errorType?: string): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.0',
+    'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
     'x-amzn-requestid': `fake-${Math.random().toString(16).slice(2)}`,
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
   });
   response.end(text);
 }

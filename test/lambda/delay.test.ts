@@ -1,0 +1,48 @@
+import * as fc from 'fast-check';
+import { redriveDelaySeconds } from '../../lambda/redrive/delay';
+import { BackoffSpec } from '../../src/private/contract';
+
+const exponential = (overrides: Partial<BackoffSpec> = {}): BackoffSpec =>
+  ({ kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: false, ...overrides });
+
+describe('redriveDelaySeconds', () => {
+  test.each<[string, BackoffSpec, number, number, number]>([
+    ['none', { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false }, 5, 0.9, 0],
+    ['fixed', { kind: 'FIXED', initialDelaySeconds: 300, maxDelaySeconds: 300, multiplier: 1, jitter: false }, 7, 0.9, 300],
+    ['exponential, first redrive', exponential(), 0, 0.9, 60],
+    ['exponential, second redrive', exponential(), 1, 0.9, 120],
+    ['exponential, fourth redrive', exponential(), 3, 0.9, 480],
+    ['exponential, capped', exponential(), 6, 0.9, 3600],
+    ['exponential, multiplier 3', exponential({ multiplier: 3 }), 2, 0.9, 540],
+    ['exponential, huge redrive count', exponential(), 999, 0.9, 3600],
+    ['jitter, lowest draw', exponential({ jitter: true }), 1, 0, 60],
+    ['jitter, middle draw', exponential({ jitter: true }), 1, 0.5, 90],
+    ['jitter, capped, highest draw', exponential({ jitter: true }), 10, 0.999999, 3599.9982],
+  ])('%s', (_name, backoff, redriveCount, random, expected) => {
+    expect(redriveDelaySeconds(backoff, redriveCount, random)).toBeCloseTo(expected, 3);
+  });
+
+  const backoffArbitrary = fc.record({
+    initial: fc.integer({ min: 1, max: 86_400 }),
+    extra: fc.integer({ min: 0, max: 1_000_000 }),
+    multiplier: fc.double({ min: 1, max: 10, noNaN: true }),
+  }).map(({ initial, extra, multiplier }) => exponential({ initialDelaySeconds: initial, maxDelaySeconds: initial + extra, multiplier }));
+
+  test('without jitter: between initialDelay and maxDelay, and never shorter for a higher redrive count', () => {
+    fc.assert(fc.property(backoffArbitrary, fc.nat(1000), (backoff, n) => {
+      const delay = redriveDelaySeconds(backoff, n, 0.5);
+      expect(delay).toBeGreaterThanOrEqual(backoff.initialDelaySeconds);
+      expect(delay).toBeLessThanOrEqual(backoff.maxDelaySeconds);
+      expect(redriveDelaySeconds(backoff, n + 1, 0.5)).toBeGreaterThanOrEqual(delay);
+    }));
+  });
+
+  test('with jitter: within [d/2, d] of the delay without jitter, whatever the draw', () => {
+    fc.assert(fc.property(backoffArbitrary, fc.nat(1000), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (backoff, n, random) => {
+      const d = redriveDelaySeconds(backoff, n, random);
+      const jittered = redriveDelaySeconds({ ...backoff, jitter: true }, n, random);
+      expect(jittered).toBeGreaterThanOrEqual(d / 2);
+      expect(jittered).toBeLessThanOrEqual(d);
+    }));
+  });
+});
