@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { OrderPipelineStack } from '../examples/order-pipeline-stack';
-import { executionArn, failureEvent } from './support/events';
 import { deployToFake, FakeDeployment } from './support/deploy-to-fake';
+import { executionArn, failureEvent } from './support/events';
 import { FakeAws } from './support/fake-aws/server';
 import { runBundle } from './support/run-bundle';
 

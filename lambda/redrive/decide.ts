@@ -1,9 +1,9 @@
-import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../../src/private/contract';
-import { matchesAnyErrorPattern } from '../../src/private/error-pattern';
-import { REDRIVE_WINDOW_MS } from '../../src/private/limits';
 import { redriveDelaySeconds } from './delay';
 import { isMapRunChild } from './execution-arn';
 import { FailureEvent } from './failure-event';
+import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../../src/private/contract';
+import { matchesAnyErrorPattern } from '../../src/private/error-pattern';
+import { REDRIVE_WINDOW_MS } from '../../src/private/limits';
 
 export type Skip = { readonly action: 'SKIP'; readonly reason: SkipReason; readonly detail: string };
 

@@ -1,9 +1,8 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DeadLetterReason, SkipReason } from '../../src/private/contract';
-import { checkPolicy, decide } from './decide';
 import { sendToDeadLetterQueue } from './dead-letter';
+import { checkPolicy, decide } from './decide';
 import { describeExecution } from './describe-execution';
 import { BadEventError, FailureEvent, parseFailureEvent } from './failure-event';
 import { DecisionLogger, LogAttributes, MAX_LOGGED_CAUSE_LENGTH, Outcome, truncate } from './outcome';
@@ -11,6 +10,7 @@ import { HandlerConfig } from './policy';
 import { redriveExecution, rejectionOrThrow } from './redrive-execution';
 import { scheduleRedrive } from './schedule-redrive';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
+import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 
 export interface HandlerDependencies {
   readonly config: HandlerConfig;

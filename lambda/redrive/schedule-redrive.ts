@@ -1,8 +1,8 @@
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/private/contract';
 import { FailureEvent } from './failure-event';
 import { redriveScheduleName } from './idempotency';
 import { SchedulingConfig } from './policy';
+import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/private/contract';
 
 /** Scheduler retries invoking the handler for a day, then keeps the invocation in the DLQ. */
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 };

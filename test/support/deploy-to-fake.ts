@@ -1,5 +1,5 @@
-import { ACCOUNT, REGION } from './events';
 import { DeployedValues, resolveIntrinsics } from './cfn-intrinsics';
+import { ACCOUNT, REGION } from './events';
 import { FakeAws } from './fake-aws/server';
 
 export interface FakeDeployment {

@@ -2,13 +2,13 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { STATE_MACHINE_ARN_PREFIX } from './events';
+import { FakeAws } from './fake-aws/server';
 import { createHandler } from '../../lambda/redrive/handler';
 import { LogAttributes } from '../../lambda/redrive/outcome';
 import { readHandlerConfig } from '../../lambda/redrive/policy';
 import { WatchedStateMachines } from '../../lambda/redrive/watched-state-machines';
 import { ENV, HandlerPolicy } from '../../src/private/contract';
-import { STATE_MACHINE_ARN_PREFIX } from './events';
-import { FakeAws } from './fake-aws/server';
 
 export const NO_BACKOFF = { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false } as const;
 export const DEFAULT_POLICY: HandlerPolicy = {
