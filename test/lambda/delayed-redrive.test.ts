@@ -151,6 +151,21 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     await expect(h.handler(failed())).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 
+  test('a 24-hour delay is kept by the schedule and fires a day later', async () => {
+    await h.stop();
+    h = await startHandler({ policy: { backoff: { kind: 'FIXED', initialDelaySeconds: 86_400, maxDelaySeconds: 86_400, multiplier: 1, jitter: false } } });
+    h.fake.stepFunctions.addExecution(ORDER);
+    const failedAt = h.fake.clock.now();
+
+    const outcome = await h.handler(failureEvent({ executionArn: ORDER, stopDate: failedAt }));
+
+    expect(Date.parse((outcome as any).redriveAt) - failedAt).toBeGreaterThanOrEqual(DAY);
+    h.fake.clock.advance(DAY - MINUTE);
+    expect(await h.fireDueSchedules()).toEqual([]);
+    h.fake.clock.advance(2 * MINUTE);
+    expect(await h.fireDueSchedules()).toEqual([expect.objectContaining({ outcome: 'REDRIVEN' })]);
+  });
+
   test('a malformed scheduled payload is a bad event', async () => {
     const outcome = await h.handler({ 'source': 'cdk-stepfunctions-redrive', 'detail-type': 'Scheduled Redrive', 'detail': { executionArn: 'nope' } });
     expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT', error: expect.stringContaining('detail.executionArn') });
