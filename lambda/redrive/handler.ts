@@ -1,16 +1,17 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { sendToDeadLetterQueue } from './dead-letter';
+import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 import { checkPolicy, decide } from './decide';
+import { sendToDeadLetterQueue } from './dead-letter';
 import { describeExecution } from './describe-execution';
 import { BadEventError, FailureEvent, parseFailureEvent } from './failure-event';
-import { DecisionLogger, LogAttributes, MAX_LOGGED_CAUSE_LENGTH, Outcome, truncate } from './outcome';
+import { Outcome, Subject } from './outcome';
 import { HandlerConfig } from './policy';
 import { redriveExecution, rejectionOrThrow } from './redrive-execution';
+import { Reporter } from './report';
 import { scheduleRedrive } from './schedule-redrive';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
-import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 
 export interface HandlerDependencies {
   readonly config: HandlerConfig;
@@ -18,7 +19,7 @@ export interface HandlerDependencies {
   readonly sqs: SQSClient;
   readonly scheduler: SchedulerClient;
   readonly watched: { arns(): Promise<ReadonlySet<string>> };
-  readonly logger: DecisionLogger;
+  readonly reporter: Reporter;
   readonly now: () => Date;
   /** A number in [0, 1), for jitter. */
   readonly random: () => number;
@@ -35,93 +36,99 @@ const RUNNING_STATUSES = ['RUNNING', 'PENDING_REDRIVE'];
  * The handler. A Step Functions failure event is checked, decided on, and redriven now or
  * scheduled; a scheduled redrive is checked against the execution as it is now, then redriven.
  * Every event ends redriven, scheduled, skipped with a reason, in the dead-letter queue with the
- * error, or (for errors worth retrying) thrown.
+ * error, or (for errors worth retrying) thrown; and every outcome is reported.
  */
 export function createHandler(deps: HandlerDependencies): (event: unknown, context?: InvocationContext) => Promise<Outcome> {
-  const { config, logger } = deps;
+  const { config } = deps;
 
-  const deadLetter = async (reason: DeadLetterReason, error: string, event: unknown, context: LogAttributes): Promise<Outcome> => {
+  const deadLetter = async (reason: DeadLetterReason, error: string, event: unknown): Promise<Outcome> => {
     await sendToDeadLetterQueue(deps.sqs, config.deadLetterQueueUrl, reason, error, event);
-    logger.error('event sent to the dead-letter queue', { ...context, outcome: 'DEAD_LETTERED', reason, error });
     return { outcome: 'DEAD_LETTERED', reason, error };
   };
 
-  const skipped = (context: LogAttributes, reason: SkipReason, detail: string): Outcome => {
-    logger.info('redrive skipped', { ...context, outcome: 'SKIPPED', reason, detail });
-    return { outcome: 'SKIPPED', reason, detail };
-  };
+  const skipped = (reason: SkipReason, detail: string): Outcome => ({ outcome: 'SKIPPED', reason, detail });
 
-  const redriveNow = async (executionArn: string, redriveCount: number, rawEvent: unknown, context: LogAttributes): Promise<Outcome> => {
+  const redriveNow = async (executionArn: string, redriveCount: number, rawEvent: unknown): Promise<Outcome> => {
     const result = await redriveExecution(deps.sfn, executionArn, redriveCount);
     switch (result.kind) {
-      case 'REDRIVEN': {
-        const redriveDate = result.redriveDate?.toISOString();
-        logger.info('execution redriven', { ...context, outcome: 'REDRIVEN', redrive: true, redriveDate });
-        return { outcome: 'REDRIVEN', redriveDate };
-      }
+      case 'REDRIVEN':
+        return { outcome: 'REDRIVEN', redriveDate: result.redriveDate?.toISOString() };
       case 'NOT_REDRIVABLE':
-        return skipped(context, SkipReason.ALREADY_REDRIVEN_OR_RUNNING, result.message);
+        return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, result.message);
       case 'REJECTED':
-        return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${result.errorName}: ${result.message}`, rawEvent, context);
+        return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${result.errorName}: ${result.message}`, rawEvent);
     }
   };
 
-  const onFailureEvent = async (rawEvent: unknown, invocation: InvocationContext | undefined): Promise<Outcome> => {
-    const event = parseFailureEvent(rawEvent);
-    const context = describeEvent(event);
+  const onFailureEvent = async (event: FailureEvent, rawEvent: unknown, invocation: InvocationContext | undefined): Promise<Outcome> => {
     const decision = decide(event, config.policy, await deps.watched.arns(), deps.now(), deps.random());
-    if (decision.action === 'SKIP') return skipped(context, decision.reason, decision.detail);
-    if (decision.delaySeconds === 0 || !config.scheduling) return redriveNow(event.executionArn, event.redriveCount, rawEvent, context);
+    if (decision.action === 'SKIP') return skipped(decision.reason, decision.detail);
+    if (decision.delaySeconds === 0 || !config.scheduling) return redriveNow(event.executionArn, event.redriveCount, rawEvent);
 
     if (!invocation?.invokedFunctionArn) throw new Error('the Lambda context has no invokedFunctionArn to schedule the redrive with');
     const redriveAt = new Date(deps.now().getTime() + decision.delaySeconds * 1000);
     const scheduled = await scheduleRedrive(deps.scheduler, config.scheduling, invocation.invokedFunctionArn, event, redriveAt);
-    logger.info('redrive scheduled', {
-      ...context,
+    return {
       outcome: 'SCHEDULED',
+      ...scheduled,
       delaySeconds: Math.ceil(decision.delaySeconds),
       clampedToRedriveWindow: decision.clamped,
-      ...scheduled,
-    });
-    return { outcome: 'SCHEDULED', ...scheduled };
+    };
   };
 
-  const onScheduledRedrive = async (rawEvent: unknown): Promise<Outcome> => {
+  const onScheduledRedrive = async (execution: FailureEvent, scheduledRedriveCount: number, rawEvent: unknown): Promise<Outcome> => {
+    if (execution.redriveCount !== scheduledRedriveCount) {
+      return skipped(SkipReason.REDRIVEN_SINCE_SCHEDULED,
+        `scheduled for redrive count ${scheduledRedriveCount}, the execution is at ${execution.redriveCount} now`);
+    }
+    if (RUNNING_STATUSES.includes(execution.status)) {
+      return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${execution.status}`);
+    }
+    const skip = checkPolicy(execution, config.policy, await deps.watched.arns(), deps.now());
+    if (skip) return skipped(skip.reason, skip.detail);
+    if (config.policy.dryRun) return skipped(SkipReason.DRY_RUN, 'dry run: would redrive now');
+    return redriveNow(execution.executionArn, scheduledRedriveCount, rawEvent);
+  };
+
+  /** Works out the subject of the event as it goes, so that a failure is reported with what was known. */
+  const handle = async (rawEvent: unknown, invocation: InvocationContext | undefined, subject: { current: Subject }): Promise<Outcome> => {
+    if (!isScheduledRedrive(rawEvent)) {
+      const event = parseFailureEvent(rawEvent);
+      subject.current = subjectOf(event);
+      return onFailureEvent(event, rawEvent, invocation);
+    }
     const scheduled = parseScheduledRedrive(rawEvent);
+    subject.current = { eventId: scheduled.eventId, executionArn: scheduled.executionArn, redriveCount: scheduled.redriveCount, scheduled: true };
     let execution: FailureEvent;
     try {
       execution = await describeExecution(deps.sfn, scheduled.executionArn, scheduled.eventId);
     } catch (error) {
       const rejection = rejectionOrThrow(error);
-      const context = { eventId: scheduled.eventId, executionArn: scheduled.executionArn, scheduled: true };
-      return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${rejection.errorName}: ${rejection.message}`, rawEvent, context);
+      return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${rejection.errorName}: ${rejection.message}`, rawEvent);
     }
-    const context = { ...describeEvent(execution), scheduledRedriveCount: scheduled.redriveCount, scheduled: true };
-    if (execution.redriveCount !== scheduled.redriveCount) {
-      return skipped(context, SkipReason.REDRIVEN_SINCE_SCHEDULED,
-        `scheduled for redrive count ${scheduled.redriveCount}, the execution is at ${execution.redriveCount} now`);
-    }
-    if (RUNNING_STATUSES.includes(execution.status)) {
-      return skipped(context, SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${execution.status}`);
-    }
-    const skip = checkPolicy(execution, config.policy, await deps.watched.arns(), deps.now());
-    if (skip) return skipped(context, skip.reason, skip.detail);
-    if (config.policy.dryRun) return skipped(context, SkipReason.DRY_RUN, 'dry run: would redrive now');
-    return redriveNow(scheduled.executionArn, scheduled.redriveCount, rawEvent, context);
+    subject.current = { ...subjectOf(execution), redriveCount: scheduled.redriveCount, scheduled: true };
+    return onScheduledRedrive(execution, scheduled.redriveCount, rawEvent);
   };
 
   return async (rawEvent, invocation) => {
+    const subject = { current: { eventId: eventIdOf(rawEvent) } as Subject };
+    let outcome: Outcome;
     try {
-      return await (isScheduledRedrive(rawEvent) ? onScheduledRedrive(rawEvent) : onFailureEvent(rawEvent, invocation));
+      outcome = await handle(rawEvent, invocation, subject);
     } catch (error) {
-      if (!(error instanceof BadEventError)) throw error;
-      return deadLetter(DeadLetterReason.BAD_EVENT, error.message, rawEvent, { eventId: error.eventId });
+      if (error instanceof BadEventError) {
+        outcome = await deadLetter(DeadLetterReason.BAD_EVENT, error.message, rawEvent);
+      } else {
+        await deps.reporter.failure(error, subject.current);
+        throw error;
+      }
     }
+    await deps.reporter.outcome(outcome, subject.current);
+    return outcome;
   };
 }
 
-/** What every log line says about the event: never the execution's input or output. */
-function describeEvent(event: FailureEvent): LogAttributes {
+function subjectOf(event: FailureEvent): Subject {
   return {
     eventId: event.id,
     executionArn: event.executionArn,
@@ -129,6 +136,14 @@ function describeEvent(event: FailureEvent): LogAttributes {
     status: event.status,
     redriveCount: event.redriveCount,
     error: event.error,
-    cause: truncate(event.cause, MAX_LOGGED_CAUSE_LENGTH),
+    cause: event.cause,
   };
+}
+
+const MAX_EVENT_ID_LENGTH = 128;
+
+function eventIdOf(raw: unknown): string {
+  const value = raw as { id?: unknown; detail?: { eventId?: unknown } } | null;
+  const id = typeof value?.id === 'string' ? value.id : typeof value?.detail?.eventId === 'string' ? value.detail.eventId : '(none)';
+  return id.slice(0, MAX_EVENT_ID_LENGTH);
 }

@@ -15,6 +15,10 @@ export interface HandlerConfig {
   readonly ruleNames: string[];
   readonly deadLetterQueueUrl: string;
   readonly scheduling?: SchedulingConfig;
+  /** The construct's unique name. */
+  readonly name: string;
+  /** Where outcome events go. */
+  readonly outcomeEventBus: string;
 }
 
 /** Reads and checks the configuration the construct wrote. A bad one fails every invocation, loudly. */
@@ -33,6 +37,8 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     ruleNames: Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`),
     deadLetterQueueUrl: required(env, ENV.DEAD_LETTER_QUEUE_URL),
     scheduling,
+    name: required(env, ENV.NAME),
+    outcomeEventBus: required(env, ENV.OUTCOME_EVENT_BUS),
   };
 }
 

@@ -21,6 +21,12 @@ export const ENV = {
   SCHEDULER_ROLE_ARN: 'AUTO_REDRIVE_SCHEDULER_ROLE_ARN',
   /** The dead-letter queue's ARN, for the schedules' dead-letter config. */
   DEAD_LETTER_QUEUE_ARN: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN',
+  /** The name or ARN of the event bus outcome events go to. */
+  OUTCOME_EVENT_BUS: 'AUTO_REDRIVE_OUTCOME_EVENT_BUS',
+  /** The construct's unique name: the `service` of its logs and metrics, `autoRedrive` in its outcome events. */
+  NAME: 'POWERTOOLS_SERVICE_NAME',
+  /** The CloudWatch namespace of the handler's metrics. */
+  METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 
 export function ruleName(prefix: string, index: number): string {
@@ -106,3 +112,50 @@ export interface ScheduledRedrive {
     readonly scheduledFor: string;
   };
 }
+
+/** The detail-type of each outcome event, by outcome. */
+export const OutcomeDetailType = {
+  STARTED: 'Redrive Started',
+  SCHEDULED: 'Redrive Scheduled',
+  SKIPPED: 'Redrive Skipped',
+  EXHAUSTED: 'Redrive Exhausted',
+  FAILED: 'Redrive Failed',
+} as const;
+export type OutcomeKind = keyof typeof OutcomeDetailType;
+
+/** The detail of an outcome event. Never the execution's input or output; the cause shortened. */
+export interface OutcomeDetail {
+  /** The AutoRedrive that published it (its unique name). */
+  readonly autoRedrive: string;
+  readonly outcome: OutcomeKind;
+  readonly eventId: string;
+  readonly executionArn?: string;
+  readonly stateMachineArn?: string;
+  readonly redriveCount?: number;
+  /** Why it was skipped, dead-lettered or failed. */
+  readonly reason?: string;
+  readonly detail?: string;
+  /** Scheduled: the delay and when the redrive is due. */
+  readonly delaySeconds?: number;
+  readonly redriveAt?: string;
+  /** Started: when Step Functions redrove it. */
+  readonly redriveDate?: string;
+  /** The execution's error name, and the start of its cause. */
+  readonly error?: string;
+  readonly cause?: string;
+  /** Failed: true when the event is in the dead-letter queue; false when Lambda will retry it. */
+  readonly final?: boolean;
+}
+
+export const DEFAULT_METRICS_NAMESPACE = 'CdkStepFunctionsRedrive';
+
+/** The handler's metric names. Dimensions: service (the construct's name), and StateMachine; Reason for skips. */
+export const MetricName = {
+  STARTED: 'RedrivesStarted',
+  SCHEDULED: 'RedrivesScheduled',
+  SKIPPED: 'RedrivesSkipped',
+  EXHAUSTED: 'RedrivesExhausted',
+  FAILURES: 'RedriveFailures',
+  BAD_EVENTS: 'BadEvents',
+  OUTCOME_EVENT_FAILURES: 'OutcomeEventFailures',
+} as const;

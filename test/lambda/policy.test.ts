@@ -11,6 +11,8 @@ const environment = (overrides: Record<string, string | undefined> = {}) => ({
   [ENV.SCHEDULE_GROUP]: 'StackAutoRedriveDelayedRedrives',
   [ENV.SCHEDULER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/scheduler',
   [ENV.DEAD_LETTER_QUEUE_ARN]: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  [ENV.NAME]: 'StackAutoRedrive1A2B3C4D',
+  [ENV.OUTCOME_EVENT_BUS]: 'ops-bus',
   ...overrides,
 });
 
@@ -25,6 +27,8 @@ describe('readHandlerConfig', () => {
         schedulerRoleArn: 'arn:aws:iam::123456789012:role/scheduler',
         deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq',
       },
+      name: 'StackAutoRedrive1A2B3C4D',
+      outcomeEventBus: 'ops-bus',
     });
   });
 

@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -7,6 +8,7 @@ import { FakeAws } from './fake-aws/server';
 import { createHandler } from '../../lambda/redrive/handler';
 import { LogAttributes } from '../../lambda/redrive/outcome';
 import { readHandlerConfig } from '../../lambda/redrive/policy';
+import { Reporter } from '../../lambda/redrive/report';
 import { WatchedStateMachines } from '../../lambda/redrive/watched-state-machines';
 import { ENV, HandlerPolicy } from '../../src/private/contract';
 
@@ -21,6 +23,7 @@ export const DEFAULT_POLICY: HandlerPolicy = {
 export const HANDLER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:auto-redrive-handler';
 const RULE_PREFIX = 'TestStackAutoRedrive';
 const SCHEDULE_GROUP = 'TestStackAutoRedriveDelayedRedrives';
+export const AUTO_REDRIVE_NAME = 'TestStackAutoRedrive';
 
 export interface LogLine extends LogAttributes {
   readonly level: string;
@@ -56,19 +59,31 @@ export async function startHandler(options: HarnessOptions = {}) {
     [ENV.SCHEDULE_GROUP]: SCHEDULE_GROUP,
     [ENV.SCHEDULER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/auto-redrive-scheduler',
     [ENV.DEAD_LETTER_QUEUE_ARN]: 'arn:aws:sqs:us-east-1:123456789012:auto-redrive-dlq',
+    [ENV.NAME]: AUTO_REDRIVE_NAME,
+    [ENV.OUTCOME_EVENT_BUS]: 'default',
   });
   const logs: LogLine[] = [];
   const now = () => new Date(fake.clock.now());
+  const eventBridge = new EventBridgeClient({});
+  const emf: any[] = [];
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
+    for (const line of String(chunk).split('\n')) if (line.startsWith('{"_aws"')) emf.push(JSON.parse(line));
+    return true;
+  });
+  const record = (level: string) => (message: string, attributes: LogAttributes) => logs.push({ level, message, ...attributes });
   const invoke = createHandler({
     config,
     sfn: new SFNClient({}),
     sqs: new SQSClient({}),
     scheduler: new SchedulerClient({}),
-    watched: new WatchedStateMachines(new EventBridgeClient({}), config.ruleNames, now),
-    logger: {
-      info: (message, attributes) => logs.push({ level: 'INFO', message, ...attributes }),
-      error: (message, attributes) => logs.push({ level: 'ERROR', message, ...attributes }),
-    },
+    watched: new WatchedStateMachines(eventBridge, config.ruleNames, now),
+    reporter: new Reporter({
+      logger: { info: record('INFO'), warn: record('WARN'), error: record('ERROR') },
+      metrics: new Metrics({ namespace: 'CdkStepFunctionsRedrive', serviceName: AUTO_REDRIVE_NAME }),
+      events: eventBridge,
+      eventBusName: config.outcomeEventBus,
+      name: config.name,
+    }),
     now,
     random: options.random ?? Math.random,
   });
@@ -77,12 +92,17 @@ export async function startHandler(options: HarnessOptions = {}) {
     fake,
     handler,
     logs,
+    /** The EMF records the handler printed. */
+    emf,
+    /** The outcome events it published. */
+    published: () => fake.eventBridge.published,
     deadLetters: () => fake.sqs.bodies(deadLetterQueueUrl),
-    /** The calls that change something: redrives, schedules, dead letters. */
+    /** The calls that change something: redrives, schedules, dead letters (not outcome events). */
     actions: () => fake.calls.filter((call) => ['RedriveExecution', 'CreateSchedule', 'SendMessage'].includes(call.operation)),
     /** Invokes the handler with every schedule that is due, as Scheduler would. */
     fireDueSchedules: () => Promise.all(fake.scheduler.takeDue().map((schedule) => handler(JSON.parse(schedule.Target.Input!)))),
     stop: async () => {
+      stdout.mockRestore();
       process.env = saved;
       await fake.close();
     },

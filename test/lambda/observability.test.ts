@@ -1,0 +1,153 @@
+import { BackoffSpec } from '../../src/private/contract';
+import { executionArn, failureEvent } from '../support/events';
+import { AUTO_REDRIVE_NAME, startHandler } from '../support/handler-harness';
+
+type Harness = Awaited<ReturnType<typeof startHandler>>;
+const ORDER = executionArn('orders', 'run-1');
+const EXPONENTIAL: BackoffSpec = { kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: false };
+
+/** The metric names and dimension sets of the EMF records, one string per metric and set. */
+function metricsIn(emf: any[]): string[] {
+  return emf.flatMap((record) => record._aws.CloudWatchMetrics.flatMap((directive: any) =>
+    directive.Metrics.flatMap((metric: any) => directive.Dimensions.map((set: string[]) =>
+      `${directive.Namespace}/${metric.Name}{${set.map((key) => `${key}=${record[key]}`).join(',')}}=${record[metric.Name]}`))));
+}
+
+describe('what the handler reports', () => {
+  let h: Harness;
+  afterEach(async () => h.stop());
+
+  test('a redrive: Redrive Started, RedrivesStarted per service and state machine, one log line', async () => {
+    h = await startHandler();
+    h.fake.stepFunctions.addExecution(ORDER);
+
+    await h.handler(failureEvent({ executionArn: ORDER, error: 'Lambda.ServiceException', cause: 'c'.repeat(1000), stopDate: h.fake.clock.now() }));
+
+    expect(h.published()).toEqual([{
+      Source: 'cdk-stepfunctions-redrive',
+      DetailType: 'Redrive Started',
+      EventBusName: 'default',
+      Resources: [ORDER],
+      Detail: {
+        autoRedrive: AUTO_REDRIVE_NAME,
+        outcome: 'STARTED',
+        eventId: expect.any(String),
+        executionArn: ORDER,
+        stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+        redriveCount: 0,
+        redriveDate: new Date(h.fake.clock.now()).toISOString(),
+        error: 'Lambda.ServiceException',
+        cause: `${'c'.repeat(256)}…`,
+      },
+    }]);
+    expect(metricsIn(h.emf)).toEqual([
+      `CdkStepFunctionsRedrive/RedrivesStarted{service=${AUTO_REDRIVE_NAME}}=1`,
+      `CdkStepFunctionsRedrive/RedrivesStarted{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`,
+    ]);
+    expect(h.logs).toEqual([expect.objectContaining({
+      level: 'INFO', message: 'execution redriven', outcome: 'REDRIVEN', redrive: true, redriveCount: 0,
+      executionArn: ORDER, stateMachineArn: expect.any(String), cause: `${'c'.repeat(256)}…`,
+    })]);
+  });
+
+  test('a schedule: Redrive Scheduled with the delay and due time, RedrivesScheduled', async () => {
+    h = await startHandler({ policy: { backoff: EXPONENTIAL } });
+    await h.handler(failureEvent({ executionArn: ORDER, redriveCount: 1, stopDate: h.fake.clock.now() }));
+
+    expect(h.published()).toEqual([expect.objectContaining({
+      DetailType: 'Redrive Scheduled',
+      Detail: expect.objectContaining({ outcome: 'SCHEDULED', delaySeconds: 120, redriveAt: expect.stringMatching(/Z$/), redriveCount: 1 }),
+    })]);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedrivesScheduled{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`);
+  });
+
+  test('a skip: Redrive Skipped with the reason, RedrivesSkipped by reason', async () => {
+    h = await startHandler();
+    await h.handler(failureEvent({ executionArn: ORDER, error: 'States.Runtime', stopDate: h.fake.clock.now() }));
+
+    expect(h.published()).toEqual([expect.objectContaining({
+      DetailType: 'Redrive Skipped',
+      Detail: expect.objectContaining({ outcome: 'SKIPPED', reason: 'ERROR_NOT_ALLOWED', detail: expect.stringContaining('States.Runtime') }),
+    })]);
+    expect(metricsIn(h.emf)).toEqual([
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME}}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},Reason=ERROR_NOT_ALLOWED}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},StateMachine=orders,Reason=ERROR_NOT_ALLOWED}=1`,
+    ]);
+  });
+
+  test('exhaustion: Redrive Exhausted, and RedrivesExhausted besides the skip', async () => {
+    h = await startHandler();
+    await h.handler(failureEvent({ executionArn: ORDER, redriveCount: 3, stopDate: h.fake.clock.now() }));
+
+    expect(h.published()).toEqual([expect.objectContaining({ DetailType: 'Redrive Exhausted', Detail: expect.objectContaining({ outcome: 'EXHAUSTED', reason: 'EXHAUSTED' }) })]);
+    expect(metricsIn(h.emf)).toEqual(expect.arrayContaining([
+      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${AUTO_REDRIVE_NAME}}=1`,
+      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},Reason=EXHAUSTED}=1`,
+    ]));
+  });
+
+  test('a rejected redrive: Redrive Failed, final, and RedriveFailures', async () => {
+    h = await startHandler();
+    await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
+
+    expect(h.published()).toEqual([expect.objectContaining({
+      DetailType: 'Redrive Failed',
+      Detail: expect.objectContaining({ outcome: 'FAILED', reason: 'REDRIVE_REJECTED', final: true, detail: expect.stringContaining('ExecutionDoesNotExist') }),
+    })]);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${AUTO_REDRIVE_NAME}}=1`);
+  });
+
+  test('a throttled redrive: Redrive Failed, not final, RedriveFailures, and the invocation still fails', async () => {
+    h = await startHandler();
+    h.fake.stepFunctions.addExecution(ORDER);
+    h.fake.faults.inject('RedriveExecution', { kind: 'error', code: 'ExecutionLimitExceeded' }, 5);
+
+    await expect(h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }))).rejects.toMatchObject({ name: 'ExecutionLimitExceeded' });
+
+    expect(h.published()).toEqual([expect.objectContaining({
+      DetailType: 'Redrive Failed',
+      Detail: expect.objectContaining({ outcome: 'FAILED', reason: 'ExecutionLimitExceeded', final: false, executionArn: ORDER }),
+    })]);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`);
+  });
+
+  test('a bad event: Redrive Failed and BadEvents', async () => {
+    h = await startHandler();
+    await h.handler({ id: 'evt-7', source: 'aws.states' });
+
+    expect(h.published()).toEqual([expect.objectContaining({ DetailType: 'Redrive Failed', Detail: expect.objectContaining({ reason: 'BAD_EVENT', eventId: 'evt-7', final: true }) })]);
+    expect(metricsIn(h.emf)).toEqual([`CdkStepFunctionsRedrive/BadEvents{service=${AUTO_REDRIVE_NAME}}=1`]);
+  });
+
+  test.each([
+    ['PutEvents failing', (h2: Harness) => h2.fake.faults.inject('PutEvents', { kind: 'error', code: 'AccessDeniedException' }, 10)],
+    ['PutEvents rejecting the entry', (h2: Harness) => { h2.fake.eventBridge.rejectEntriesWith = 'InternalFailure'; }],
+  ])('%s never undoes the redrive: it is logged and counted', async (_name, breakPublishing) => {
+    h = await startHandler();
+    h.fake.stepFunctions.addExecution(ORDER);
+    breakPublishing(h);
+
+    const outcome = await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
+
+    expect(outcome.outcome).toBe('REDRIVEN');
+    expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'outcome event not published; the decision stands', outcomeEvent: 'Redrive Started' }));
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/OutcomeEventFailures{service=${AUTO_REDRIVE_NAME}}=1`);
+  });
+
+  test('nothing reported carries the execution input or output', async () => {
+    h = await startHandler();
+    h.fake.stepFunctions.addExecution(ORDER);
+    const event = failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() });
+    event.detail.output = '{"secret":"output-9"}';
+
+    await h.handler(event);
+
+    const reported = JSON.stringify([h.logs, h.emf, h.published()]);
+    expect(reported).not.toContain('4111-secret');
+    expect(reported).not.toContain('output-9');
+  });
+});
