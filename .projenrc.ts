@@ -45,6 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Bundled into the handler asset by esbuild; never runtime dependencies of the library.
     '@aws-lambda-powertools/logger',
     '@aws-lambda-powertools/metrics',
+    '@aws-lambda-powertools/tracer',
     '@aws-sdk/client-eventbridge',
     '@aws-sdk/client-scheduler',
     '@aws-sdk/client-sfn',
