@@ -92,6 +92,11 @@ for (const pattern of ['/examples/', '/lambda/', '/bench/', 'cdk.out/']) {
   project.addPackageIgnore(pattern);
 }
 
+// ts-jest only transpiles; type errors in the handler, tests and examples fail the test task here.
+const typecheck = project.addTask('typecheck', { description: 'Type-check the handler, the tests and the examples' });
+for (const folder of ['lambda', 'test', 'examples']) typecheck.exec(`tsc --noEmit -p ${folder}/tsconfig.json`);
+project.testTask.prependSpawn(typecheck);
+
 // Type-checked folders outside src/ and test/ get their own tsconfig, like test/ has.
 for (const folder of ['lambda', 'examples']) {
   new javascript.TypescriptConfig(project, {

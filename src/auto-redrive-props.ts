@@ -1,3 +1,4 @@
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -100,4 +101,45 @@ export interface AutoRedriveProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The event bus the handler publishes an outcome event to after every decision (source
+   * `cdk-stepfunctions-redrive`; detail-types `Redrive Started`, `Redrive Scheduled`,
+   * `Redrive Skipped`, `Redrive Exhausted`, `Redrive Failed`). See `onRedriveExhausted()` and the
+   * other `on*()` methods.
+   *
+   * @default - the account's default event bus
+   */
+  readonly outcomeEventBus?: events.IEventBus;
+
+  /**
+   * The CloudWatch namespace of the handler's metrics.
+   *
+   * @default 'CdkStepFunctionsRedrive'
+   */
+  readonly metricsNamespace?: string;
+
+  /**
+   * Create the alarms `deadLetterQueueAlarm`, `exhaustedAlarm` and `handlerErrorsAlarm`. Add
+   * actions to them with `addAlarmActions()`.
+   *
+   * @default true
+   */
+  readonly alarms?: boolean;
+
+  /**
+   * Create a CloudWatch dashboard with the construct's metrics beside the native `AWS/States`
+   * redrive metrics of each watched state machine.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * Active X-Ray tracing for the handler. Each invocation's trace is annotated with `redrive`,
+   * `redriveCount`, `executionArn` and the outcome.
+   *
+   * @default false
+   */
+  readonly tracing?: boolean;
 }

@@ -149,7 +149,13 @@ describe('AutoRedrive with defaults', () => {
     const actions = statements.flatMap((s: any) => [s.Action].flat());
     expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'logs:CreateLogStream',
       'logs:PutLogEvents', 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'events:DescribeRule',
-      'scheduler:CreateSchedule', 'iam:PassRole']));
+      'events:PutEvents', 'scheduler:CreateSchedule', 'iam:PassRole']));
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::Join': ['', [...pseudo, ':events:', ...regionAccount, ':event-bus/default']] },
+      Condition: { StringEquals: { 'events:source': 'cdk-stepfunctions-redrive' } },
+    });
     for (const statement of statements) expect(statement.Resource).not.toEqual('*');
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
   });

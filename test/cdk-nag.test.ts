@@ -1,8 +1,9 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { AutoRedrive } from '../src';
+import { AutoRedrive, Backoff } from '../src';
 import { standardStateMachine } from './support/stacks';
 
 /** cdk-nag findings on the AutoRedrive's resources, after its own acknowledgements. */
@@ -28,6 +29,16 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', {
       stateMachines: Array.from({ length: 60 }, (_, i) => standardStateMachine(stack, `M${i}`)),
       deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    }))).toEqual([]);
+  });
+
+  test('find nothing unacknowledged with tracing, a dashboard, a custom bus and no backoff', () => {
+    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', {
+      stateMachines: [standardStateMachine(stack, 'M')],
+      tracing: true,
+      dashboard: true,
+      backoff: Backoff.none(),
+      outcomeEventBus: new events.EventBus(stack, 'Bus'),
     }))).toEqual([]);
   });
 

@@ -56,7 +56,15 @@ describe('examples/ OrderPipelineStack', () => {
     expect(first.result).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: false });
     expect(second.result).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: true });
     expect(first.logs).toContainEqual(expect.objectContaining({
-      level: 'INFO', message: 'redrive scheduled', service: 'auto-redrive', executionArn: arn, redriveCount: 0,
+      level: 'INFO', message: 'redrive scheduled', service: stack.autoRedrive.autoRedriveName, executionArn: arn, redriveCount: 0,
+    }));
+    expect(first.logs).toContainEqual(expect.objectContaining({
+      _aws: expect.objectContaining({
+        CloudWatchMetrics: [{ Namespace: 'CdkStepFunctionsRedrive', Dimensions: [['service'], ['service', 'StateMachine']], Metrics: [{ Name: 'RedrivesScheduled', Unit: 'Count' }] }],
+      }),
+      service: stack.autoRedrive.autoRedriveName,
+      StateMachine: 'orders',
+      RedrivesScheduled: 1,
     }));
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
 
@@ -68,6 +76,14 @@ describe('examples/ OrderPipelineStack', () => {
 
     expect(fired.result).toMatchObject({ outcome: 'REDRIVEN' });
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(1);
+    expect(fired.logs).toContainEqual(expect.objectContaining({ RedrivesStarted: 1, StateMachine: 'orders' }));
+    const published = fake.eventBridge.published.filter((event) => event.Detail.executionArn === arn);
+    expect(published.map((event) => event.DetailType)).toEqual(['Redrive Scheduled', 'Redrive Scheduled', 'Redrive Started']);
+    expect(published[2]).toMatchObject({
+      Source: 'cdk-stepfunctions-redrive',
+      EventBusName: 'default',
+      Detail: { autoRedrive: stack.autoRedrive.autoRedriveName, outcome: 'STARTED', redriveCount: 0, executionArn: arn },
+    });
   });
 
   test('the deployed handler skips an error the example denies, with the reason logged', async () => {

@@ -1,9 +1,8 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DeadLetterReason, SkipReason } from '../../src/private/contract';
-import { checkPolicy, decide } from './decide';
 import { sendToDeadLetterQueue } from './dead-letter';
+import { checkPolicy, decide } from './decide';
 import { describeExecution } from './describe-execution';
 import { BadEventError, FailureEvent, parseFailureEvent } from './failure-event';
 import { Outcome, Subject } from './outcome';
@@ -12,6 +11,8 @@ import { redriveExecution, rejectionOrThrow } from './redrive-execution';
 import { Reporter } from './report';
 import { scheduleRedrive } from './schedule-redrive';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
+import { TraceAnnotations, TraceMarker } from './tracing';
+import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 
 export interface HandlerDependencies {
   readonly config: HandlerConfig;
@@ -20,6 +21,7 @@ export interface HandlerDependencies {
   readonly scheduler: SchedulerClient;
   readonly watched: { arns(): Promise<ReadonlySet<string>> };
   readonly reporter: Reporter;
+  readonly tracing: TraceMarker;
   readonly now: () => Date;
   /** A number in [0, 1), for jitter. */
   readonly random: () => number;
@@ -110,8 +112,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
     return onScheduledRedrive(execution, scheduled.redriveCount, rawEvent);
   };
 
-  return async (rawEvent, invocation) => {
-    const subject = { current: { eventId: eventIdOf(rawEvent) } as Subject };
+  const handleAndReport = async (rawEvent: unknown, invocation: InvocationContext | undefined, subject: { current: Subject }): Promise<Outcome> => {
     let outcome: Outcome;
     try {
       outcome = await handle(rawEvent, invocation, subject);
@@ -125,6 +126,22 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
     }
     await deps.reporter.outcome(outcome, subject.current);
     return outcome;
+  };
+
+  return async (rawEvent, invocation) => {
+    const subject = { current: { eventId: eventIdOf(rawEvent) } as Subject };
+    return deps.tracing.trace(() => handleAndReport(rawEvent, invocation, subject), (outcome) => traceAnnotations(subject.current, outcome));
+  };
+}
+
+/** `redrive` and `redriveCount` mark a redriven execution; the ARN groups its runs. */
+function traceAnnotations(subject: Subject, outcome: Outcome | undefined): TraceAnnotations {
+  return {
+    redrive: outcome?.outcome === 'REDRIVEN',
+    outcome: outcome?.outcome ?? 'FAILED',
+    ...(subject.redriveCount !== undefined ? { redriveCount: subject.redriveCount } : {}),
+    ...(subject.executionArn ? { executionArn: subject.executionArn } : {}),
+    ...(outcome && 'reason' in outcome ? { reason: outcome.reason } : {}),
   };
 }
 

@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { createHandler } from './handler';
 import { readHandlerConfig } from './policy';
 import { Reporter } from './report';
+import { traceMarker } from './tracing';
 import { WatchedStateMachines } from './watched-state-machines';
 
 // Created once per container and reused. Endpoints, region, retry mode and attempts come from the
@@ -24,6 +25,7 @@ export const handler = createHandler({
   scheduler: new SchedulerClient({}),
   watched: new WatchedStateMachines(eventBridge, config.ruleNames, now),
   reporter: new Reporter({ logger: new Logger(), metrics, events: eventBridge, eventBusName: config.outcomeEventBus, name: config.name }),
+  tracing: traceMarker(config.tracing),
   now,
   random: Math.random,
 });

@@ -19,6 +19,8 @@ export interface HandlerConfig {
   readonly name: string;
   /** Where outcome events go. */
   readonly outcomeEventBus: string;
+  /** Active tracing is on: annotate the trace. */
+  readonly tracing: boolean;
 }
 
 /** Reads and checks the configuration the construct wrote. A bad one fails every invocation, loudly. */
@@ -39,6 +41,7 @@ export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     scheduling,
     name: required(env, ENV.NAME),
     outcomeEventBus: required(env, ENV.OUTCOME_EVENT_BUS),
+    tracing: env[ENV.TRACING] === 'true',
   };
 }
 

@@ -1,9 +1,9 @@
-import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DecisionLogger, LogAttributes, MAX_CAUSE_LENGTH, Outcome, Subject, truncate } from './outcome';
 import {
   DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, SkipReason,
 } from '../../src/private/contract';
-import { DecisionLogger, LogAttributes, MAX_CAUSE_LENGTH, Outcome, Subject, truncate } from './outcome';
 
 export interface ReporterDependencies {
   readonly logger: DecisionLogger;
@@ -33,7 +33,7 @@ export class Reporter {
   async outcome(outcome: Outcome, subject: Subject): Promise<void> {
     const kind = outcomeKind(outcome);
     const { outcome: _, ...facts } = outcome;
-    const logged = { ...describe(subject), outcome: outcome.outcome, ...facts, ...(kind === 'STARTED' ? { redrive: true } : {}) };
+    const logged = { ...describe(subject), outcome: outcome.outcome, ...facts, redrive: kind === 'STARTED' };
     if (outcome.outcome === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[outcome.outcome], logged);
     else this.deps.logger.info(LOG_MESSAGES[outcome.outcome], logged);
 

@@ -27,6 +27,8 @@ export const ENV = {
   NAME: 'POWERTOOLS_SERVICE_NAME',
   /** The CloudWatch namespace of the handler's metrics. */
   METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
+  /** `true` when the function has active tracing: the handler then annotates its trace. */
+  TRACING: 'AUTO_REDRIVE_TRACING',
 } as const;
 
 export function ruleName(prefix: string, index: number): string {

@@ -13,6 +13,11 @@ export interface HandlerEnvironmentProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** Only when the backoff can delay a redrive. */
   readonly delayedRedrives?: { readonly scheduleGroupName: string; readonly schedulerRoleArn: string };
+  /** The construct's unique name. */
+  readonly name: string;
+  readonly outcomeEventBusName: string;
+  readonly metricsNamespace: string;
+  readonly tracing: boolean;
 }
 
 /** The handler's environment: small and of fixed size, whatever the number of state machines. */
@@ -27,7 +32,10 @@ export function handlerEnvironment(scope: Construct, props: HandlerEnvironmentPr
       [ENV.SCHEDULER_ROLE_ARN]: props.delayedRedrives.schedulerRoleArn,
       [ENV.DEAD_LETTER_QUEUE_ARN]: props.deadLetterQueue.queueArn,
     } : {}),
-    POWERTOOLS_SERVICE_NAME: 'auto-redrive',
+    [ENV.NAME]: props.name,
+    [ENV.OUTCOME_EVENT_BUS]: props.outcomeEventBusName,
+    [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
+    ...(props.tracing ? { [ENV.TRACING]: 'true' } : {}),
     ...SDK_RETRY_ENVIRONMENT,
   };
 }

@@ -8,7 +8,7 @@ import { AutoRedriveProps } from '../auto-redrive-props';
 import { Backoff } from '../backoff';
 import { ErrorFilter } from '../error-filter';
 import { RedrivableStatus } from '../redrivable-status';
-import { HandlerPolicy } from './contract';
+import { DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from './contract';
 import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from './limits';
 import { describeWatchedStateMachine, WatchedStateMachine } from './watched-state-machine';
 
@@ -21,6 +21,10 @@ export interface ResolvedProps {
   readonly runtime: lambda.Runtime;
   readonly reservedConcurrentExecutions: number;
   readonly logRetention: logs.RetentionDays;
+  readonly metricsNamespace: string;
+  readonly alarms: boolean;
+  readonly dashboard: boolean;
+  readonly tracing: boolean;
 }
 
 export const DEFAULT_MAX_REDRIVES = 3;
@@ -43,6 +47,8 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
   const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
   checkRuntime(runtime, problems);
   checkDeadLetterQueue(props, problems);
+  const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+  checkMetricsNamespace(metricsNamespace, problems);
 
   if (problems.length > 0) {
     throw new Error(`AutoRedrive ${scope.node.path}: invalid props:\n- ${problems.join('\n- ')}`);
@@ -66,6 +72,10 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
     runtime,
     reservedConcurrentExecutions,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    metricsNamespace,
+    alarms: props.alarms ?? true,
+    dashboard: props.dashboard ?? false,
+    tracing: props.tracing ?? false,
   };
 }
 
@@ -125,5 +135,12 @@ function checkDeadLetterQueue(props: AutoRedriveProps, problems: string[]): void
   }
   if (props.deadLetterQueue instanceof sqs.Queue && props.deadLetterQueue.encryptionType === sqs.QueueEncryption.KMS_MANAGED) {
     problems.push('deadLetterQueue is encrypted with the AWS managed key aws/sqs, which EventBridge cannot use; use SSE-SQS or a customer managed key');
+  }
+}
+
+function checkMetricsNamespace(namespace: string, problems: string[]): void {
+  if (Token.isUnresolved(namespace)) return;
+  if (!/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(namespace) || namespace.startsWith('AWS/')) {
+    problems.push(`metricsNamespace must be 1 to 255 of 0-9 A-Z a-z . - _ / # : and not start with AWS/, got ${JSON.stringify(namespace)}`);
   }
 }

@@ -60,7 +60,7 @@ describe('decide', () => {
       maxRedrives: fc.integer({ min: 1, max: 1000 }),
       statuses: fc.subarray(['FAILED', 'TIMED_OUT', 'ABORTED'], { minLength: 1 }),
       errorFilter: fc.oneof(
-        fc.constant({ mode: 'ALL' as const, patterns: [] }),
+        fc.constant({ mode: 'ALL' as const, patterns: [] as string[] }),
         fc.record({ mode: fc.constantFrom('ALLOW_ONLY' as const, 'DENY' as const), patterns: fc.subarray(['States.*', 'Lambda.*', 'Custom'], { minLength: 1 }) }),
       ),
       dryRun: fc.boolean(),

@@ -27,8 +27,14 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     const outcome = await h.handler(failed(1));
 
     // redriveCount 1: delay 120 s, jitter draw 0.5 -> 90 s, rounded up to the whole second.
-    expect(outcome).toEqual({ outcome: 'SCHEDULED', scheduleName: expect.stringMatching(/^redrive-[0-9a-f]{56}$/), redriveAt: '2026-11-21T10:01:31Z', alreadyScheduled: false,
-      delaySeconds: 90, clampedToRedriveWindow: false });
+    expect(outcome).toEqual({
+      outcome: 'SCHEDULED',
+      scheduleName: expect.stringMatching(/^redrive-[0-9a-f]{56}$/),
+      redriveAt: '2026-11-21T10:01:31Z',
+      alreadyScheduled: false,
+      delaySeconds: 90,
+      clampedToRedriveWindow: false,
+    });
     const [schedule] = h.fake.scheduler.schedules.values();
     expect(schedule).toMatchObject({
       GroupName: 'TestStackAutoRedriveDelayedRedrives',

@@ -45,8 +45,14 @@ describe('what the handler reports', () => {
       `CdkStepFunctionsRedrive/RedrivesStarted{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`,
     ]);
     expect(h.logs).toEqual([expect.objectContaining({
-      level: 'INFO', message: 'execution redriven', outcome: 'REDRIVEN', redrive: true, redriveCount: 0,
-      executionArn: ORDER, stateMachineArn: expect.any(String), cause: `${'c'.repeat(256)}…`,
+      level: 'INFO',
+      message: 'execution redriven',
+      outcome: 'REDRIVEN',
+      redrive: true,
+      redriveCount: 0,
+      executionArn: ORDER,
+      stateMachineArn: expect.any(String),
+      cause: `${'c'.repeat(256)}…`,
     })]);
   });
 

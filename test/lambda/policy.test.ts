@@ -29,7 +29,12 @@ describe('readHandlerConfig', () => {
       },
       name: 'StackAutoRedrive1A2B3C4D',
       outcomeEventBus: 'ops-bus',
+      tracing: false,
     });
+  });
+
+  test('tracing is on when the construct says so', () => {
+    expect(readHandlerConfig(environment({ [ENV.TRACING]: 'true' })).tracing).toBe(true);
   });
 
   test('needs no scheduling settings when the backoff never delays', () => {

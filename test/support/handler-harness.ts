@@ -9,6 +9,7 @@ import { createHandler } from '../../lambda/redrive/handler';
 import { LogAttributes } from '../../lambda/redrive/outcome';
 import { readHandlerConfig } from '../../lambda/redrive/policy';
 import { Reporter } from '../../lambda/redrive/report';
+import { NO_TRACING, TraceMarker } from '../../lambda/redrive/tracing';
 import { WatchedStateMachines } from '../../lambda/redrive/watched-state-machines';
 import { ENV, HandlerPolicy } from '../../src/private/contract';
 
@@ -35,6 +36,7 @@ export interface HarnessOptions {
   readonly stateMachines?: string[];
   /** The draw for jitter; Math.random unless given. */
   readonly random?: () => number;
+  readonly tracing?: TraceMarker;
 }
 
 /**
@@ -84,6 +86,7 @@ export async function startHandler(options: HarnessOptions = {}) {
       eventBusName: config.outcomeEventBus,
       name: config.name,
     }),
+    tracing: options.tracing ?? NO_TRACING,
     now,
     random: options.random ?? Math.random,
   });

@@ -1,0 +1,172 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AutoRedrive } from '../src';
+import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
+
+describe('metrics', () => {
+  const { autoRedrive, stack } = synthAutoRedrive();
+
+  test.each<[string, (a: AutoRedrive) => cloudwatch.Metric]>([
+    ['RedrivesStarted', (a) => a.metricRedrivesStarted()],
+    ['RedrivesScheduled', (a) => a.metricRedrivesScheduled()],
+    ['RedrivesSkipped', (a) => a.metricRedrivesSkipped()],
+    ['RedrivesExhausted', (a) => a.metricRedrivesExhausted()],
+    ['RedriveFailures', (a) => a.metricRedriveFailures()],
+    ['BadEvents', (a) => a.metricBadEvents()],
+  ])('%s: the handler\'s namespace and service dimension, Sum over 5 minutes', (metricName, metricOf) => {
+    const metric = metricOf(autoRedrive);
+    expect(metric.namespace).toBe('CdkStepFunctionsRedrive');
+    expect(metric.metricName).toBe(metricName);
+    expect(metric.dimensions).toEqual({ service: autoRedrive.autoRedriveName });
+    expect(metric.statistic).toBe('Sum');
+    expect(metric.period.toMinutes()).toBe(5);
+  });
+
+  test('options are applied, and extra dimensions (a skip reason) added', () => {
+    const metric = autoRedrive.metricRedrivesSkipped({ period: Duration.hours(1), dimensionsMap: { Reason: 'EXHAUSTED' }, statistic: 'Maximum' });
+    expect(metric.dimensions).toEqual({ service: autoRedrive.autoRedriveName, Reason: 'EXHAUSTED' });
+    expect(metric.period.toHours()).toBe(1);
+    expect(metric.statistic).toBe('Maximum');
+  });
+
+  test('the dead-letter queue depth', () => {
+    const metric = autoRedrive.metricDeadLetterQueueDepth();
+    expect(metric.namespace).toBe('AWS/SQS');
+    expect(metric.metricName).toBe('ApproximateNumberOfMessagesVisible');
+    expect(stack.resolve(metric.dimensions)).toEqual({ QueueName: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'QueueName'] } });
+  });
+
+  test('a chosen namespace reaches both the handler and the metric methods', () => {
+    const { template, autoRedrive: custom } = synthAutoRedrive({ metricsNamespace: 'Ops/Redrive' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Ops/Redrive' } } });
+    expect(custom.metricRedrivesStarted().namespace).toBe('Ops/Redrive');
+  });
+
+  test.each(['', 'AWS/Mine', 'has space'])('an invalid namespace %j is a synth-time error', (metricsNamespace) => {
+    expect(() => synthAutoRedrive({ metricsNamespace })).toThrow(/metricsNamespace must be 1 to 255/);
+  });
+});
+
+describe('alarms', () => {
+  test('by default: the DLQ holds a message, an execution is exhausted, the handler fails', () => {
+    const { template, autoRedrive } = synthAutoRedrive();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
+      Period: 60,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RedrivesExhausted',
+      Namespace: 'CdkStepFunctionsRedrive',
+      Statistic: 'Sum',
+      Period: 300,
+      Dimensions: [{ Name: 'service', Value: autoRedrive.autoRedriveName }],
+      Threshold: 1,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1 });
+    expect([autoRedrive.deadLetterQueueAlarm, autoRedrive.exhaustedAlarm, autoRedrive.handlerErrorsAlarm].every(Boolean)).toBe(true);
+  });
+
+  test('addAlarmActions pages through every alarm', () => {
+    const stack = newStack();
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
+    const topic = new sns.Topic(stack, 'Pager', { enforceSSL: true });
+    autoRedrive.addAlarmActions(new cwActions.SnsAction(topic));
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Pager/) }]);
+  });
+
+  test('opt out with alarms: false', () => {
+    const { template, autoRedrive } = synthAutoRedrive({ alarms: false });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    expect(autoRedrive.exhaustedAlarm).toBeUndefined();
+    expect(() => autoRedrive.addAlarmActions()).not.toThrow();
+  });
+});
+
+describe('outcome events', () => {
+  test('onRedriveExhausted matches this construct\'s Redrive Exhausted events and sends them to the target', () => {
+    const stack = newStack();
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
+    const topic = new sns.Topic(stack, 'Tickets', { enforceSSL: true });
+    autoRedrive.onRedriveExhausted('OpenTicket', { target: new targets.SnsTopic(topic), description: 'ticket on exhaustion' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      Description: 'ticket on exhaustion',
+      EventPattern: {
+        'source': ['cdk-stepfunctions-redrive'],
+        'detail-type': ['Redrive Exhausted'],
+        'detail': { autoRedrive: [autoRedrive.autoRedriveName] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Tickets') } })],
+    });
+  });
+
+  test.each<[string, (a: AutoRedrive) => events.Rule, string[]]>([
+    ['onRedriveStarted', (a) => a.onRedriveStarted('R'), ['Redrive Started']],
+    ['onRedriveScheduled', (a) => a.onRedriveScheduled('R'), ['Redrive Scheduled']],
+    ['onRedriveSkipped', (a) => a.onRedriveSkipped('R'), ['Redrive Skipped']],
+    ['onRedriveFailed', (a) => a.onRedriveFailed('R'), ['Redrive Failed']],
+    ['onOutcome', (a) => a.onOutcome('R'), ['Redrive Started', 'Redrive Scheduled', 'Redrive Skipped', 'Redrive Exhausted', 'Redrive Failed']],
+  ])('%s', (_name, on, detailTypes) => {
+    const stack = newStack();
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
+    const rule = on(autoRedrive);
+    expect(stack.resolve((rule.node.defaultChild as events.CfnRule).eventPattern)).toMatchObject({ 'detail-type': detailTypes });
+  });
+
+  test('a custom bus receives the outcome events, the rules listen on it, and PutEvents is allowed on it only', () => {
+    const stack = newStack();
+    const bus = new events.EventBus(stack, 'OpsBus');
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], outcomeEventBus: bus });
+    autoRedrive.onRedriveFailed('Page');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { AUTO_REDRIVE_OUTCOME_EVENT_BUS: { Ref: Match.stringLikeRegexp('OpsBus') } } } });
+    template.hasResourceProperties('AWS::Events::Rule', { EventBusName: { Ref: Match.stringLikeRegexp('OpsBus') }, EventPattern: { 'detail-type': ['Redrive Failed'] } });
+    expect(handlerRoleStatements(template)).toContainEqual({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/OpsBus/), 'Arn'] },
+      Condition: { StringEquals: { 'events:source': 'cdk-stepfunctions-redrive' } },
+    });
+  });
+});
+
+describe('dashboard and tracing', () => {
+  test('no dashboard by default', () => {
+    synthAutoRedrive().template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+  });
+
+  test('the dashboard shows the construct\'s metrics beside the native redrive metrics of each state machine', () => {
+    const { template, autoRedrive, stack } = synthAutoRedrive({ dashboard: true }, 25);
+    expect(autoRedrive.dashboard).toBeDefined();
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as any[];
+    const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
+    for (const name of ['RedrivesStarted', 'RedrivesScheduled', 'RedrivesSkipped', 'RedrivesExhausted', 'RedriveFailures', 'BadEvents',
+      'ApproximateNumberOfMessagesVisible', 'ExecutionsRedriven', 'RedrivenExecutionsSucceeded', 'RedrivenExecutionsFailed', 'RedrivenExecutionsTimedOut']) {
+      expect(body).toContain(name);
+    }
+    const machineRefs = new Set(body.match(/Machine\d+[0-9A-F]{8}/g));
+    expect(machineRefs.size).toBe(25);
+  });
+
+  test('tracing: false by default; tracing: true makes it active and tells the handler', () => {
+    synthAutoRedrive().template.resourcePropertiesCountIs('AWS::Lambda::Function', { TracingConfig: Match.anyValue() }, 0);
+    const { template } = synthAutoRedrive({ tracing: true });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      TracingConfig: { Mode: 'Active' },
+      Environment: { Variables: { AUTO_REDRIVE_TRACING: 'true' } },
+    });
+  });
+});
