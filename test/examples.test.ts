@@ -77,8 +77,8 @@ describe('examples/ OrderPipelineStack', () => {
     expect(fired.result).toMatchObject({ outcome: 'REDRIVEN' });
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(1);
     expect(fired.logs).toContainEqual(expect.objectContaining({ RedrivesStarted: 1, StateMachine: 'orders' }));
-    const published = fake.eventBridge.published.filter((event) => event.Detail.executionArn === arn);
-    expect(published.map((event) => event.DetailType)).toEqual(['Redrive Scheduled', 'Redrive Scheduled', 'Redrive Started']);
+    const published = fake.eventBridge.published.filter((outcomeEvent) => outcomeEvent.Detail.executionArn === arn);
+    expect(published.map((outcomeEvent) => outcomeEvent.DetailType)).toEqual(['Redrive Scheduled', 'Redrive Scheduled', 'Redrive Started']);
     expect(published[2]).toMatchObject({
       Source: 'cdk-stepfunctions-redrive',
       EventBusName: 'default',
