@@ -114,5 +114,12 @@ const example = project.addTask('example', {
 example.spawn(handlerBundle.bundleTask);
 example.exec('ts-node --project examples/tsconfig.json examples/app.ts');
 
+// In CI, a generated file (API.md, package.json, .projen/) that differs from the commit means
+// someone forgot to commit what `npx projen` or the build generated.
+project.buildTask.exec('git diff --ignore-space-at-eol --exit-code -- API.md package.json .projen', {
+  name: 'generated files are committed',
+  condition: 'node -e "if (!process.env.CI) process.exit(1)"',
+});
+
 project.synth();
 
