@@ -1,6 +1,4 @@
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { AwsClients } from './aws-clients';
 import { sendToDeadLetterQueue } from './dead-letter';
 import { checkPolicy, decide } from './decide';
 import { describeExecution } from './describe-execution';
@@ -14,11 +12,8 @@ import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
 import { TraceAnnotations, TraceMarker } from './tracing';
 import { DeadLetterReason, SkipReason } from '../../src/private/contract';
 
-export interface HandlerDependencies {
+export interface HandlerDependencies extends Omit<AwsClients, 'eventBridge'> {
   readonly config: HandlerConfig;
-  readonly sfn: SFNClient;
-  readonly sqs: SQSClient;
-  readonly scheduler: SchedulerClient;
   readonly watched: { arns(): Promise<ReadonlySet<string>> };
   readonly reporter: Reporter;
   readonly tracing: TraceMarker;
@@ -33,6 +28,16 @@ export interface InvocationContext {
 }
 
 const RUNNING_STATUSES = ['RUNNING', 'PENDING_REDRIVE'];
+
+/**
+ * An event older than this may report a failure the execution has moved on from, and its token may
+ * be older than the 15 minutes Step Functions remembers it for: check the execution first.
+ */
+export const LATE_EVENT_MS = 10 * 60 * 1000;
+
+function isLate(event: FailureEvent, now: Date): boolean {
+  return event.stopDate === undefined || now.getTime() - event.stopDate > LATE_EVENT_MS;
+}
 
 /**
  * The handler. A Step Functions failure event is checked, decided on, and redriven now or
@@ -62,10 +67,41 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
     }
   };
 
+  /**
+   * Whether the execution has moved on since the failure the event reports. Asked only of a late
+   * event: within the idempotency token's 15 minutes a stale event cannot redrive, and
+   * DescribeExecution's small quota is kept for the rare late one.
+   */
+  const movedOn = async (event: FailureEvent, rawEvent: unknown): Promise<Outcome | undefined> => {
+    if (!isLate(event, deps.now())) return undefined;
+    let execution: FailureEvent;
+    try {
+      execution = await describeExecution(deps.sfn, event.executionArn, event.id);
+    } catch (error) {
+      const rejection = rejectionOrThrow(error);
+      return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${rejection.errorName}: ${rejection.message}`, rawEvent);
+    }
+    return sinceFailure(execution, event.redriveCount);
+  };
+
+  /** Skips when the execution is no longer at the failure with `redriveCount`. */
+  const sinceFailure = (execution: FailureEvent, redriveCount: number): Outcome | undefined => {
+    if (execution.redriveCount !== redriveCount) {
+      return skipped(SkipReason.REDRIVEN_SINCE_FAILURE,
+        `the failure had redrive count ${redriveCount}, the execution is at ${execution.redriveCount} now`);
+    }
+    if (RUNNING_STATUSES.includes(execution.status)) {
+      return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${execution.status}`);
+    }
+    return undefined;
+  };
+
   const onFailureEvent = async (event: FailureEvent, rawEvent: unknown, invocation: InvocationContext | undefined): Promise<Outcome> => {
     const decision = decide(event, config.policy, await deps.watched.arns(), deps.now(), deps.random());
     if (decision.action === 'SKIP') return skipped(decision.reason, decision.detail);
-    if (decision.delaySeconds === 0 || !config.scheduling) return redriveNow(event.executionArn, event.redriveCount, rawEvent);
+    if (decision.delaySeconds === 0 || !config.scheduling) {
+      return (await movedOn(event, rawEvent)) ?? redriveNow(event.executionArn, event.redriveCount, rawEvent);
+    }
 
     if (!invocation?.invokedFunctionArn) throw new Error('the Lambda context has no invokedFunctionArn to schedule the redrive with');
     const redriveAt = new Date(deps.now().getTime() + decision.delaySeconds * 1000);
@@ -79,13 +115,8 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
   };
 
   const onScheduledRedrive = async (execution: FailureEvent, scheduledRedriveCount: number, rawEvent: unknown): Promise<Outcome> => {
-    if (execution.redriveCount !== scheduledRedriveCount) {
-      return skipped(SkipReason.REDRIVEN_SINCE_SCHEDULED,
-        `scheduled for redrive count ${scheduledRedriveCount}, the execution is at ${execution.redriveCount} now`);
-    }
-    if (RUNNING_STATUSES.includes(execution.status)) {
-      return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${execution.status}`);
-    }
+    const moved = sinceFailure(execution, scheduledRedriveCount);
+    if (moved) return moved;
     const skip = checkPolicy(execution, config.policy, await deps.watched.arns(), deps.now());
     if (skip) return skipped(skip.reason, skip.detail);
     if (config.policy.dryRun) return skipped(SkipReason.DRY_RUN, 'dry run: would redrive now');

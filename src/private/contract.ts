@@ -72,8 +72,8 @@ export const SkipReason = {
   REDRIVE_WINDOW_CLOSED: 'REDRIVE_WINDOW_CLOSED',
   DRY_RUN: 'DRY_RUN',
   ALREADY_REDRIVEN_OR_RUNNING: 'ALREADY_REDRIVEN_OR_RUNNING',
-  /** At fire time: the execution's redrive count is no longer the one the redrive was scheduled for. */
-  REDRIVEN_SINCE_SCHEDULED: 'REDRIVEN_SINCE_SCHEDULED',
+  /** The execution's redrive count is no longer the failure's: a late event, or a delayed redrive that came due after someone else redrove it. */
+  REDRIVEN_SINCE_FAILURE: 'REDRIVEN_SINCE_FAILURE',
 } as const;
 export type SkipReason = typeof SkipReason[keyof typeof SkipReason];
 

@@ -99,7 +99,7 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     h.fake.clock.advance(2 * MINUTE);
     const [outcome] = await h.fireDueSchedules();
 
-    expect(outcome).toMatchObject({ outcome: 'SKIPPED', reason: 'REDRIVEN_SINCE_SCHEDULED' });
+    expect(outcome).toMatchObject({ outcome: 'SKIPPED', reason: 'REDRIVEN_SINCE_FAILURE' });
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
   });
 

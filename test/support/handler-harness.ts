@@ -1,8 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { createAwsClients } from '../../lambda/redrive/aws-clients';
 import { STATE_MACHINE_ARN_PREFIX } from './events';
 import { FakeAws } from './fake-aws/server';
 import { createHandler } from '../../lambda/redrive/handler';
@@ -37,6 +34,8 @@ export interface HarnessOptions {
   /** The draw for jitter; Math.random unless given. */
   readonly random?: () => number;
   readonly tracing?: TraceMarker;
+  /** How long a call may take before the SDK gives up on it. */
+  readonly requestTimeoutMs?: number;
 }
 
 /**
@@ -66,7 +65,7 @@ export async function startHandler(options: HarnessOptions = {}) {
   });
   const logs: LogLine[] = [];
   const now = () => new Date(fake.clock.now());
-  const eventBridge = new EventBridgeClient({});
+  const clients = createAwsClients({ connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 5_000 });
   const emf: any[] = [];
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
     for (const line of String(chunk).split('\n')) if (line.startsWith('{"_aws"')) emf.push(JSON.parse(line));
@@ -75,14 +74,12 @@ export async function startHandler(options: HarnessOptions = {}) {
   const record = (level: string) => (message: string, attributes: LogAttributes) => logs.push({ level, message, ...attributes });
   const invoke = createHandler({
     config,
-    sfn: new SFNClient({}),
-    sqs: new SQSClient({}),
-    scheduler: new SchedulerClient({}),
-    watched: new WatchedStateMachines(eventBridge, config.ruleNames, now),
+    ...clients,
+    watched: new WatchedStateMachines(clients.eventBridge, config.ruleNames, now),
     reporter: new Reporter({
       logger: { info: record('INFO'), warn: record('WARN'), error: record('ERROR') },
       metrics: new Metrics({ namespace: 'CdkStepFunctionsRedrive', serviceName: AUTO_REDRIVE_NAME }),
-      events: eventBridge,
+      events: clients.eventBridge,
       eventBusName: config.outcomeEventBus,
       name: config.name,
     }),
