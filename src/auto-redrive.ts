@@ -6,7 +6,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -21,6 +20,7 @@ import { acknowledgeNagFindings } from './private/nag-acknowledgements';
 import { outcomeRule } from './private/outcome-rule';
 import { redrivePolicyGroups } from './private/redrive-policy-groups';
 import { resolveProps } from './private/resolve-props';
+import { grantSendOnly, QueueDestination } from './private/send-to-queue';
 import { WatchedStateMachine } from './private/watched-state-machine';
 
 const HANDLER_ASSET = path.join(__dirname, '..', 'assets', 'lambda', 'redrive', 'index');
@@ -106,7 +106,7 @@ export class AutoRedrive extends Construct {
       description: 'Redrives failed Step Functions executions of the chosen state machines',
     });
     this.logGroup.grantWrite(role);
-    this.deadLetterQueue.grantSendMessages(role);
+    grantSendOnly(this.deadLetterQueue, role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['events:DescribeRule'],
       resources: [Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: `${ruleNamePrefix}-*` })],
@@ -149,7 +149,7 @@ export class AutoRedrive extends Construct {
     handler.configureAsyncInvoke({
       retryAttempts: HANDLER_RETRY_ATTEMPTS,
       maxEventAge: HANDLER_MAX_EVENT_AGE,
-      onFailure: new destinations.SqsDestination(this.deadLetterQueue),
+      onFailure: new QueueDestination(this.deadLetterQueue),
     });
     delayedRedrives?.wire(handler, role, this.deadLetterQueue);
     this.acknowledgeHandlerFindings(handler, role, settings.tracing);
@@ -353,11 +353,6 @@ export class AutoRedrive extends Construct {
         id: 'AwsSolutions-IAM5',
         reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource but *.',
         appliesToRegex: '/^Resource::\\*$/',
-      }] : []),
-      ...(this.deadLetterQueue.encryptionMasterKey ? [{
-        id: 'AwsSolutions-IAM5',
-        reason: 'Sending to a KMS-encrypted dead-letter queue needs these KMS actions, on that one key only (the SQS grant of aws-cdk-lib).',
-        appliesToRegex: '/^Action::kms:(ReEncrypt|GenerateDataKey)\\*$/',
       }] : []),
     ]);
     acknowledgeNagFindings(handler, [

@@ -90,8 +90,8 @@ describe('AutoRedrive with defaults', () => {
       .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes(schedulerRoleId))
       .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [{ 'Fn::GetAtt': [functionId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [functionId, 'Arn'] }, ':*']] }] },
-      { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
     ]);
   });
 
@@ -148,7 +148,7 @@ describe('AutoRedrive with defaults', () => {
     ]));
     const actions = statements.flatMap((s: any) => [s.Action].flat());
     expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'logs:CreateLogStream',
-      'logs:PutLogEvents', 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'events:DescribeRule',
+      'logs:PutLogEvents', 'sqs:SendMessage', 'events:DescribeRule',
       'events:PutEvents', 'scheduler:CreateSchedule', 'iam:PassRole']));
     expect(statements).toContainEqual({
       Effect: 'Allow',

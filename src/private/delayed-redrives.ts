@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { grantSendOnly } from './send-to-queue';
 
 /** Schedule group names are at most 64 characters. */
 const MAX_SCHEDULE_GROUP_NAME_LENGTH = 64;
@@ -32,13 +32,9 @@ export class DelayedRedrives extends Construct {
 
   /** Lets the schedules invoke the handler and dead-letter into the queue; lets the handler create them. */
   public wire(handler: lambda.IFunction, handlerRole: iam.IRole, deadLetterQueue: sqs.IQueue): void {
-    handler.grantInvoke(this.schedulerRole);
-    deadLetterQueue.grantSendMessages(this.schedulerRole);
-    acknowledgeNagFindings(this.schedulerRole.node.findChild('DefaultPolicy'), [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'lambda:InvokeFunction on the handler and its versions, as aws-cdk-lib grants it; KMS actions only for an encrypted dead-letter queue.',
-      appliesToRegex: '/^(Resource::<.+\\.Arn>:\\*|Action::kms:(ReEncrypt|GenerateDataKey)\\*)$/',
-    }]);
+    // The schedules target the handler's unqualified ARN: no version or alias needs the permission.
+    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [handler.functionArn] }));
+    grantSendOnly(deadLetterQueue, this.schedulerRole);
 
     const stack = Stack.of(this);
     handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
