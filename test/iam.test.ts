@@ -1,0 +1,107 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { AutoRedrive, AutoRedriveProps, Backoff } from '../src';
+import { newStack, standardStateMachine } from './support/stacks';
+
+const SERVICE_PREFIX: Record<string, string> = { 'client-sfn': 'states', 'client-sqs': 'sqs', 'client-scheduler': 'scheduler', 'client-eventbridge': 'events' };
+
+/** The IAM actions of the AWS SDK commands the handler's code sends, read from its source. */
+function actionsTheHandlerCalls(): Set<string> {
+  const dir = path.join(__dirname, '..', 'lambda', 'redrive');
+  const actions = new Set<string>();
+  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
+    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+    for (const [, names, client] of source.matchAll(/import \{([^}]+)\} from '@aws-sdk\/(client-[a-z]+)'/g)) {
+      for (const name of names.split(',').map((n) => n.trim()).filter((n) => n.endsWith('Command'))) {
+        actions.add(`${SERVICE_PREFIX[client]}:${name.replace(/Command$/, '')}`);
+      }
+    }
+  }
+  return actions;
+}
+
+/** What the platform does with the roles on the construct's behalf. */
+const PLATFORM_ACTIONS = {
+  handler: ['logs:CreateLogStream', 'logs:PutLogEvents', 'iam:PassRole', 'kms:GenerateDataKey', 'kms:Decrypt',
+    'xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+  scheduler: ['lambda:InvokeFunction', 'sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Decrypt'],
+};
+
+/** Resources that end in a wildcard because the names are only known at run time, each scoped to this construct. */
+const SCOPED_WILDCARDS = [
+  /:states:.+:execution:[^*]+:\*$/, // the executions of one watched state machine
+  /:events:.+:rule\/[A-Za-z0-9]+-\*$/, // the construct's own rules
+  /:scheduler:.+:schedule\/[A-Za-z0-9]+\/\*$/, // the schedules in its own group
+];
+const UNSCOPABLE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+
+/** Every statement of every identity policy in the template, with the role it is attached to. */
+function statementsByRole(template: any): { role: string; statement: any }[] {
+  const stack = new Stack();
+  const flatten = (value: unknown): string => typeof value === 'string' ? value : JSON.stringify(stack.resolve(value)).replace(/\{"Ref":"([^"]+)"\}/g, '<$1>')
+    .replace(/\{"Fn::GetAtt":\["([^"]+)","([^"]+)"\]\}/g, '<$1.$2>').replace(/\{"Fn::Join":\["",\[(.*?)\]\]\}/g, (_m, parts) => parts.replace(/"/g, '').replace(/,/g, ''));
+  return Object.values(template.Resources)
+    .filter((resource: any) => ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type))
+    .flatMap((policy: any) => (policy.Properties.Roles ?? []).flatMap((role: any) => policy.Properties.PolicyDocument.Statement.map((statement: any) => ({
+      role: role.Ref,
+      statement: { ...statement, Resource: [statement.Resource].flat().map(flatten) },
+    }))));
+}
+
+const VARIANTS: [string, (stack: Stack) => Partial<AutoRedriveProps>][] = [
+  ['defaults', () => ({})],
+  ['no backoff', () => ({ backoff: Backoff.none() })],
+  ['a customer managed key, tracing, a custom bus', (stack) => ({
+    deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    tracing: true,
+    outcomeEventBus: new events.EventBus(stack, 'Bus'),
+  })],
+];
+
+describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_name, extraProps) => {
+  const stack = newStack();
+  new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M'), standardStateMachine(stack, 'N')], ...extraProps(stack) });
+  const template = Template.fromStack(stack).toJSON();
+  const statements = statementsByRole(template).filter(({ role }) => role.startsWith('AutoRedrive'));
+  const called = actionsTheHandlerCalls();
+  const delays = Object.keys(template.Resources).some((id) => id.startsWith('AutoRedriveDelayedRedrivesSchedulerRole'));
+
+  test('allows only, never denies, and is attached to the construct\'s two roles', () => {
+    expect(statements.length).toBeGreaterThan(0);
+    expect(new Set(statements.map(({ role }) => role.replace(/[0-9A-F]{8}$/, '')))).toEqual(
+      new Set(['AutoRedriveHandlerRole', ...(delays ? ['AutoRedriveDelayedRedrivesSchedulerRole'] : [])]));
+    for (const { statement } of statements) expect(statement.Effect).toBe('Allow');
+  });
+
+  test('grants no action the construct does not use', () => {
+    for (const { role, statement } of statements) {
+      const allowed = role.includes('SchedulerRole') ? new Set(PLATFORM_ACTIONS.scheduler) : new Set([...called, ...PLATFORM_ACTIONS.handler]);
+      for (const action of [statement.Action].flat()) {
+        expect({ role, action, used: allowed.has(action) }).toEqual({ role, action, used: true });
+      }
+    }
+  });
+
+  test('has no wildcard resource that could be scoped', () => {
+    for (const { statement } of statements) {
+      const actions = [statement.Action].flat();
+      for (const resource of statement.Resource) {
+        if (!resource.includes('*')) continue;
+        const acceptable = actions.every((action: string) => UNSCOPABLE.has(action)) ? resource === '*' : SCOPED_WILDCARDS.some((pattern) => pattern.test(resource));
+        expect({ actions, resource, acceptable }).toEqual({ actions, resource, acceptable: true });
+      }
+    }
+  });
+
+  test('the handler may call every action its code sends', () => {
+    const granted = new Set(statements.filter(({ role }) => role.includes('HandlerRole')).flatMap(({ statement }) => [statement.Action].flat()));
+    for (const action of called) {
+      const needed = delays || !['scheduler:CreateSchedule', 'states:DescribeExecution'].includes(action);
+      if (needed) expect({ action, granted: granted.has(action) }).toEqual({ action, granted: true });
+    }
+  });
+});
