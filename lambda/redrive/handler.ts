@@ -146,14 +146,13 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
   const handleAndReport = async (rawEvent: unknown, invocation: InvocationContext | undefined, subject: { current: Subject }): Promise<Outcome> => {
     let outcome: Outcome;
     try {
-      outcome = await handle(rawEvent, invocation, subject);
+      outcome = await handle(rawEvent, invocation, subject).catch((error: unknown) => {
+        if (!(error instanceof BadEventError)) throw error;
+        return deadLetter(DeadLetterReason.BAD_EVENT, error.message, rawEvent);
+      });
     } catch (error) {
-      if (error instanceof BadEventError) {
-        outcome = await deadLetter(DeadLetterReason.BAD_EVENT, error.message, rawEvent);
-      } else {
-        await deps.reporter.failure(error, subject.current);
-        throw error;
-      }
+      await deps.reporter.failure(error, subject.current);
+      throw error;
     }
     await deps.reporter.outcome(outcome, subject.current);
     return outcome;

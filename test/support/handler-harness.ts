@@ -36,6 +36,8 @@ export interface HarnessOptions {
   readonly tracing?: TraceMarker;
   /** How long a call may take before the SDK gives up on it. */
   readonly requestTimeoutMs?: number;
+  /** The SDK's attempts per call (AWS_MAX_ATTEMPTS); 3 unless given. */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export async function startHandler(options: HarnessOptions = {}) {
     detail: { stateMachineArn: (options.stateMachines ?? ['orders', 'payments']).map((name) => `${STATE_MACHINE_ARN_PREFIX}${name}`) },
   });
   const saved = { ...process.env };
-  Object.assign(process.env, fake.environment, { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '3' });
+  Object.assign(process.env, fake.environment, { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: String(options.maxAttempts ?? 3) });
   const config = readHandlerConfig({
     [ENV.POLICY]: JSON.stringify({ ...DEFAULT_POLICY, ...options.policy }),
     [ENV.RULE_NAME_PREFIX]: RULE_PREFIX,

@@ -86,7 +86,7 @@ export class FakeAws {
       request.socket.destroy();
       return;
     }
-    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
     try {
       if (fault?.kind === 'error') throw new AwsError(fault.code, fault.message ?? fault.code, fault.status ?? 400);
       if (service === 'sfn') return send(response, 200, this.stepFunctions.handle(operation, input));
@@ -113,6 +113,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 const SERVICES: Record<string, string> = { AWSStepFunctions: 'sfn', AmazonSQS: 'sqs', AWSEvents: 'events' };
 
 function send(response: ServerResponse, status: number, body: object, errorType?: string): void {
+  if (response.destroyed || response.writableEnded) return;
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
