@@ -38,6 +38,11 @@ export interface HarnessOptions {
   readonly requestTimeoutMs?: number;
   /** The SDK's attempts per call (AWS_MAX_ATTEMPTS); 3 unless given. */
   readonly maxAttempts?: number;
+  /**
+   * AWS_RETRY_MODE, adaptive (the construct's) unless given. Adaptive mode throttles the client in
+   * real time after a throttling error, which a test that injects many would wait on.
+   */
+  readonly retryMode?: 'adaptive' | 'standard';
 }
 
 /**
@@ -53,7 +58,7 @@ export async function startHandler(options: HarnessOptions = {}) {
     detail: { stateMachineArn: (options.stateMachines ?? ['orders', 'payments']).map((name) => `${STATE_MACHINE_ARN_PREFIX}${name}`) },
   });
   const saved = { ...process.env };
-  Object.assign(process.env, fake.environment, { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: String(options.maxAttempts ?? 3) });
+  Object.assign(process.env, fake.environment, { AWS_RETRY_MODE: options.retryMode ?? 'adaptive', AWS_MAX_ATTEMPTS: String(options.maxAttempts ?? 3) });
   const config = readHandlerConfig({
     [ENV.POLICY]: JSON.stringify({ ...DEFAULT_POLICY, ...options.policy }),
     [ENV.RULE_NAME_PREFIX]: RULE_PREFIX,

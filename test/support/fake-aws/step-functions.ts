@@ -26,8 +26,8 @@ const REDRIVABLE_STATUSES: ExecutionStatus[] = ['FAILED', 'TIMED_OUT', 'ABORTED'
 
 export class FakeStepFunctions {
   readonly executions = new Map<string, FakeExecution>();
-  /** Every redrive that really happened, in order. */
-  readonly redrives: { executionArn: string; redriveCount: number; at: number }[] = [];
+  /** Every redrive that really happened, in order: the count before and after, and the token it came with. */
+  readonly redrives: { executionArn: string; redriveCount: number; at: number; clientToken?: string }[] = [];
 
   constructor(private readonly clock: ManualClock) {}
 
@@ -47,7 +47,7 @@ export class FakeStepFunctions {
     return execution;
   }
 
-  /** The redriven run stops again, as a failed one. */
+  /** The redriven run stops again: failed unless told. */
   stopAgain(executionArn: string, status: ExecutionStatus = 'FAILED'): FakeExecution {
     const execution = this.get(executionArn);
     execution.status = status;
@@ -97,7 +97,7 @@ export class FakeStepFunctions {
       execution.tokens.push({ token: input.clientToken, at: now, redriveDate: now });
       if (execution.tokens.length > TOKEN_MEMORY) execution.tokens.shift();
     }
-    this.redrives.push({ executionArn: arn, redriveCount: execution.redriveCount, at: now });
+    this.redrives.push({ executionArn: arn, redriveCount: execution.redriveCount, at: now, clientToken: input.clientToken as string | undefined });
     return { redriveDate: now / 1000 };
   }
 
