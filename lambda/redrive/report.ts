@@ -82,7 +82,7 @@ export class Reporter {
       executionArn: subject.executionArn,
       stateMachineArn: subject.stateMachineArn,
       redriveCount: subject.redriveCount,
-      error: subject.error,
+      error: truncate(subject.error, MAX_CAUSE_LENGTH),
       cause: truncate(subject.cause, MAX_CAUSE_LENGTH),
       ...facts,
     };
@@ -138,5 +138,5 @@ function metricsOf(outcome: Outcome): string[] {
 
 /** What every log line says about the event: never the execution's input or output. */
 function describe(subject: Subject): LogAttributes {
-  return { ...subject, cause: truncate(subject.cause, MAX_CAUSE_LENGTH) };
+  return { ...subject, error: truncate(subject.error, MAX_CAUSE_LENGTH), cause: truncate(subject.cause, MAX_CAUSE_LENGTH) };
 }
