@@ -1,7 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createAwsClients } from '../../lambda/redrive/aws-clients';
 import { STATE_MACHINE_ARN_PREFIX } from './events';
 import { FakeAws } from './fake-aws/server';
+import { createAwsClients } from '../../lambda/redrive/aws-clients';
 import { createHandler } from '../../lambda/redrive/handler';
 import { LogAttributes } from '../../lambda/redrive/outcome';
 import { readHandlerConfig } from '../../lambda/redrive/policy';

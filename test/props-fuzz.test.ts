@@ -1,0 +1,122 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as fc from 'fast-check';
+import { AutoRedrive, Backoff, ErrorFilter, RedrivableStatus } from '../src';
+import { standardStateMachine } from './support/stacks';
+
+/** Errors a user can act on: they name what is wrong. */
+const CLEAR_ERROR = /^(AutoRedrive .+: invalid props:\n- |Backoff\.(fixed|exponential)\(\): |ErrorFilter\.(allowOnly|deny)\(\)|Duration amounts cannot be negative)/;
+
+/** Mostly unset or valid, sometimes anything: most runs build, many still meet a bad value. */
+function prop<T>(valid: fc.Arbitrary<T>, anything: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: valid, weight: 4 }, { arbitrary: anything, weight: 1 });
+}
+
+const anyNumber = fc.oneof(fc.integer({ min: -5, max: 1_200 }), fc.double(), fc.constantFrom(0, 1001, NaN, Infinity, -Infinity));
+const anyDuration = fc.oneof(fc.integer({ min: -10, max: 30 * 86_400 }), fc.constantFrom(0, 14 * 86_400, 40 * 86_400));
+const anyPattern = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('**', ' x', '', 'a\u0007'));
+
+const propsArbitrary = fc.record({
+  machines: fc.oneof(
+    { arbitrary: fc.array(fc.constant<'STANDARD'>('STANDARD'), { minLength: 1, maxLength: 3 }), weight: 8 },
+    { arbitrary: fc.array(fc.constantFrom<'STANDARD' | 'EXPRESS'>('STANDARD', 'EXPRESS'), { maxLength: 3 }), weight: 1 },
+  ),
+  maxRedrives: prop(fc.integer({ min: 1, max: 1000 }), anyNumber),
+  statuses: prop(fc.subarray([RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT, RedrivableStatus.ABORTED], { minLength: 1 }),
+    fc.subarray([RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT, RedrivableStatus.ABORTED])),
+  errorFilter: prop(
+    fc.record({ kind: fc.constantFrom('all', 'allowOnly', 'deny', 'allExceptUnfixable'), patterns: fc.array(fc.constantFrom('Lambda.*', 'States.Timeout', 'Custom'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ kind: fc.constantFrom('allowOnly', 'deny'), patterns: fc.array(anyPattern, { maxLength: 3 }) })),
+  backoff: prop(
+    fc.record({ kind: fc.constantFrom('none', 'fixed', 'exponential'), a: fc.integer({ min: 1, max: 86_400 }), b: fc.integer({ min: 86_400, max: 10 * 86_400 }), multiplier: fc.option(fc.double({ min: 1, max: 10, noNaN: true }), { nil: undefined }), jitter: fc.option(fc.boolean(), { nil: undefined }) }),
+    fc.record({ kind: fc.constantFrom('none', 'fixed', 'exponential'), a: anyDuration, b: anyDuration, multiplier: fc.option(anyNumber, { nil: undefined }), jitter: fc.option(fc.boolean(), { nil: undefined }) })),
+  reservedConcurrentExecutions: prop(fc.integer({ min: 1, max: 1000 }), anyNumber),
+  runtime: prop(fc.constant(lambda.Runtime.NODEJS_22_X), fc.constantFrom(lambda.Runtime.NODEJS_20_X, lambda.Runtime.PYTHON_3_12)),
+  queue: fc.constantFrom('none', 'none', 'sqs-managed', 'key', 'kms-managed', 'queue-and-key'),
+  metricsNamespace: prop(fc.constantFrom('Ops/Redrive', 'Team.Orders', 'x'), fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('AWS/States', ''))),
+  dryRun: fc.option(fc.boolean(), { nil: undefined }),
+});
+
+type Fuzzed = typeof propsArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function build(p: Fuzzed): Stack {
+  const stack = new Stack(new App(), 'Fuzz');
+  const stateMachines = p.machines.map((type, i) => standardStateMachine(stack, `M${i}`, { stateMachineType: sfn.StateMachineType[type] }));
+  const errorFilter = p.errorFilter && (p.errorFilter.kind === 'all' ? ErrorFilter.all() : p.errorFilter.kind === 'allExceptUnfixable'
+    ? ErrorFilter.allExceptUnfixable() : ErrorFilter[p.errorFilter.kind as 'allowOnly' | 'deny'](p.errorFilter.patterns));
+  const backoff = p.backoff && (p.backoff.kind === 'none' ? Backoff.none() : p.backoff.kind === 'fixed' ? Backoff.fixed(Duration.seconds(p.backoff.a))
+    : Backoff.exponential({ initialDelay: Duration.seconds(p.backoff.a), maxDelay: Duration.seconds(p.backoff.b), multiplier: p.backoff.multiplier, jitter: p.backoff.jitter }));
+  const key = ['key', 'queue-and-key'].includes(p.queue) ? new kms.Key(stack, 'Key') : undefined;
+  const queue = ['sqs-managed', 'kms-managed', 'queue-and-key'].includes(p.queue)
+    ? new sqs.Queue(stack, 'Dlq', { encryption: p.queue === 'kms-managed' ? sqs.QueueEncryption.KMS_MANAGED : sqs.QueueEncryption.SQS_MANAGED })
+    : undefined;
+  new AutoRedrive(stack, 'AutoRedrive', {
+    stateMachines,
+    maxRedrives: p.maxRedrives,
+    statuses: p.statuses,
+    errorFilter,
+    backoff,
+    reservedConcurrentExecutions: p.reservedConcurrentExecutions,
+    runtime: p.runtime,
+    deadLetterQueue: queue,
+    deadLetterQueueEncryptionKey: key,
+    metricsNamespace: p.metricsNamespace,
+    dryRun: p.dryRun,
+  });
+  return stack;
+}
+
+/** What CloudFormation, Lambda, EventBridge and Scheduler would refuse at deploy time. */
+function deployProblems(stack: Stack): string[] {
+  const template = stack.resolve((stack as any)._toCloudFormation());
+  const problems: string[] = [];
+  for (const [id, resource] of Object.entries<any>(template.Resources)) {
+    const props = resource.Properties ?? {};
+    if (resource.Type === 'AWS::Lambda::Function' && id.startsWith('AutoRedriveHandler')) {
+      const reserved = props.ReservedConcurrentExecutions;
+      if (!(Number.isInteger(reserved) && reserved >= 1)) problems.push(`reserved concurrency ${reserved}`);
+      const variables = props.Environment.Variables;
+      const size = Object.entries<any>(variables).reduce((sum, [k, v]) => sum + k.length + (typeof v === 'string' ? v.length : 200), 0);
+      if (size > 4096) problems.push(`environment of ${size} bytes`);
+      const policy = JSON.parse(variables.AUTO_REDRIVE_POLICY);
+      if (!(Number.isInteger(policy.maxRedrives) && policy.maxRedrives >= 1 && policy.maxRedrives <= 1000)) problems.push(`maxRedrives ${policy.maxRedrives}`);
+      if (policy.statuses.length === 0) problems.push('no statuses');
+      const b = policy.backoff;
+      if (![b.initialDelaySeconds, b.maxDelaySeconds, b.multiplier].every(Number.isFinite) || b.initialDelaySeconds > b.maxDelaySeconds || b.multiplier < 1) {
+        problems.push(`backoff ${JSON.stringify(b)}`);
+      }
+      if (!/^nodejs(2[2-9]|[3-9]\d)\.x$/.test(props.Runtime)) problems.push(`runtime ${props.Runtime}`);
+      if (!/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(variables.POWERTOOLS_METRICS_NAMESPACE) || variables.POWERTOOLS_METRICS_NAMESPACE.startsWith('AWS/')) {
+        problems.push(`namespace ${variables.POWERTOOLS_METRICS_NAMESPACE}`);
+      }
+    }
+    if (resource.Type === 'AWS::Events::Rule' && props.Name && props.Name.length > 64) problems.push(`rule name ${props.Name}`);
+    if (resource.Type === 'AWS::Events::Rule' && props.EventPattern?.detail?.stateMachineArn?.length === 0) problems.push('empty state machine list');
+    if (resource.Type === 'AWS::Scheduler::ScheduleGroup' && !/^[0-9a-zA-Z-_.]{1,64}$/.test(props.Name)) problems.push(`group ${props.Name}`);
+    if (resource.Type === 'AWS::StepFunctions::StateMachine' && props.StateMachineType === 'EXPRESS') problems.push('an Express state machine is watched');
+    if (resource.Type === 'AWS::SQS::Queue' && props.KmsMasterKeyId === 'alias/aws/sqs') problems.push('DLQ on aws/sqs');
+  }
+  return problems;
+}
+
+test('every combination of props either fails with a clear error or gives a template that would deploy', () => {
+  let built = 0;
+  let refused = 0;
+  fc.assert(fc.property(propsArbitrary, (p) => {
+    let stack: Stack;
+    try {
+      stack = build(p);
+    } catch (error) {
+      refused++;
+      expect((error as Error).message).toMatch(CLEAR_ERROR);
+      return;
+    }
+    built++;
+    expect(deployProblems(stack)).toEqual([]);
+  }), { numRuns: 300 });
+  expect(built).toBeGreaterThan(10);
+  expect(refused).toBeGreaterThan(10);
+});
