@@ -46,10 +46,11 @@ function statementsByRole(template: any): { role: string; statement: any }[] {
     .replace(/\{"Fn::GetAtt":\["([^"]+)","([^"]+)"\]\}/g, '<$1.$2>').replace(/\{"Fn::Join":\["",\[(.*?)\]\]\}/g, (_m, parts) => parts.replace(/"/g, '').replace(/,/g, ''));
   return Object.values(template.Resources)
     .filter((resource: any) => ['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(resource.Type))
-    .flatMap((policy: any) => (policy.Properties.Roles ?? []).flatMap((role: any) => policy.Properties.PolicyDocument.Statement.map((statement: any) => ({
-      role: role.Ref,
-      statement: { ...statement, Resource: [statement.Resource].flat().map(flatten) },
-    }))));
+    .flatMap((policy: any) => (policy.Properties.Roles ?? []).flatMap((role: any) =>
+      policy.Properties.PolicyDocument.Statement.map((statement: any) => ({
+        role: role.Ref,
+        statement: { ...statement, Resource: [statement.Resource].flat().map(flatten) },
+      }))));
 }
 
 const VARIANTS: [string, (stack: Stack) => Partial<AutoRedriveProps>][] = [

@@ -112,7 +112,8 @@ async function run(h: Awaited<ReturnType<typeof startHandler>>, random: () => nu
         const outcome = await h.handler(delivery.event);
         finish(delivery, outcome.outcome);
       } catch {
-        if (delivery.attempt < 3) deliver(delivery.event, h.fake.clock.now() + delivery.attempt * MINUTE, delivery.kind, delivery.attempt + 1, delivery.doomed);
+        const retryAt = h.fake.clock.now() + delivery.attempt * MINUTE;
+        if (delivery.attempt < 3) deliver(delivery.event, retryAt, delivery.kind, delivery.attempt + 1, delivery.doomed);
         else finish(delivery, 'DLQ');
         if (delivery.attempt < 3) finals.set(delivery.id, [...(finals.get(delivery.id) ?? []), 'RETRIED' as Final]);
       }

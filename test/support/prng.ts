@@ -1,3 +1,5 @@
+/* eslint-disable no-bitwise */ // a PRNG is bit arithmetic
+
 /** A small seeded PRNG (mulberry32), so a randomized test can be replayed from its seed. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
