@@ -10,6 +10,8 @@ import { standardStateMachine } from './support/stacks';
 /** Errors a user can act on: they name what is wrong. */
 const CLEAR_ERROR = /^(AutoRedrive .+: invalid props:\n- |Backoff\.(fixed|exponential)\(\): |ErrorFilter\.(allowOnly|deny)\(\)|Duration amounts cannot be negative)/;
 
+type MachineType = 'STANDARD' | 'EXPRESS';
+
 /** Mostly unset or valid, sometimes anything: most runs build, many still meet a bad value. */
 function prop<T>(valid: fc.Arbitrary<T>, anything: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
   return fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: valid, weight: 4 }, { arbitrary: anything, weight: 1 });
@@ -20,9 +22,9 @@ const anyDuration = fc.oneof(fc.integer({ min: -10, max: 30 * 86_400 }), fc.cons
 const anyPattern = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('**', ' x', '', 'a\u0007'));
 
 const propsArbitrary = fc.record({
-  machines: fc.oneof<fc.Arbitrary<('STANDARD' | 'EXPRESS')[]>[]>(
-    { arbitrary: fc.array(fc.constant('STANDARD'), { minLength: 1, maxLength: 3 }), weight: 8 },
-    { arbitrary: fc.array(fc.constantFrom('STANDARD', 'EXPRESS'), { maxLength: 3 }), weight: 1 },
+  machines: fc.oneof(
+    { arbitrary: fc.array(fc.constant<MachineType>('STANDARD'), { minLength: 1, maxLength: 3 }), weight: 8 },
+    { arbitrary: fc.array(fc.constantFrom<MachineType>('STANDARD', 'EXPRESS'), { maxLength: 3 }), weight: 1 },
   ),
   maxRedrives: prop(fc.integer({ min: 1, max: 1000 }), anyNumber),
   statuses: prop(fc.subarray([RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT, RedrivableStatus.ABORTED], { minLength: 1 }),
