@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DecisionLogger, LogAttributes, MAX_CAUSE_LENGTH, Outcome, Subject, truncate } from './outcome';
+import { DecisionLogger, MAX_CAUSE_LENGTH, Outcome, Subject, truncate } from './outcome';
 import {
   DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, SkipReason,
 } from '../../src/private/contract';
@@ -24,7 +24,7 @@ const LOG_MESSAGES: Record<Outcome['outcome'], string> = {
 
 /**
  * Tells the world what the handler did with one event: one log line, its metrics, one outcome
- * event. Publishing can fail without undoing anything: the redrive has happened, so a failed
+ * event; never the execution's input or output. Publishing can fail without undoing anything: the redrive has happened, so a failed
  * PutEvents is logged and counted, never thrown.
  */
 export class Reporter {
@@ -33,7 +33,7 @@ export class Reporter {
   async outcome(outcome: Outcome, subject: Subject): Promise<void> {
     const kind = outcomeKind(outcome);
     const { outcome: _, ...facts } = outcome;
-    const logged = { ...describe(subject), outcome: outcome.outcome, ...facts, redrive: kind === 'STARTED' };
+    const logged = bounded({ ...subject, outcome: outcome.outcome, ...facts, redrive: kind === 'STARTED' });
     if (outcome.outcome === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[outcome.outcome], logged);
     else this.deps.logger.info(LOG_MESSAGES[outcome.outcome], logged);
 
@@ -52,9 +52,9 @@ export class Reporter {
   async failure(error: unknown, subject: Subject): Promise<void> {
     const name = (error as Error)?.name ?? 'Error';
     const message = truncate((error as Error)?.message ?? String(error), MAX_CAUSE_LENGTH);
-    this.deps.logger.error('invocation failed; Lambda retries it, then keeps it in the dead-letter queue', {
-      ...describe(subject), outcome: 'FAILED', failure: name, failureMessage: message,
-    });
+    this.deps.logger.error('invocation failed; Lambda retries it, then keeps it in the dead-letter queue', bounded({
+      ...subject, outcome: 'FAILED', failure: name, failureMessage: message,
+    }));
     this.count([MetricName.FAILURES], subject, undefined);
     await this.publish('FAILED', subject, { reason: name, detail: message, final: false });
   }
@@ -62,15 +62,17 @@ export class Reporter {
   private count(metricNames: string[], subject: Subject, reason: string | undefined): void {
     const stateMachine = subject.stateMachineArn?.split(':')[6];
     for (const metricName of metricNames) {
-      const metrics = this.deps.metrics.singleMetric();
-      metrics.addDimensions({});
-      if (stateMachine) metrics.addDimensions({ StateMachine: stateMachine });
+      // One record per group of dimension sets that share no key: Powertools warns about shared keys.
+      const groups: Record<string, string>[][] = [[{}, ...(stateMachine ? [{ StateMachine: stateMachine }] : [])]];
       if (metricName === MetricName.SKIPPED && reason) {
-        metrics.addDimensions({ Reason: reason });
-        if (stateMachine) metrics.addDimensions({ StateMachine: stateMachine, Reason: reason });
+        groups.push([{ Reason: reason }]);
+        if (stateMachine) groups.push([{ StateMachine: stateMachine, Reason: reason }]);
       }
-      // Each dimension set above, and `service` alone, aggregates the count; a single metric is published when added.
-      metrics.addMetric(metricName, MetricUnit.Count, 1);
+      for (const dimensionSets of groups) {
+        const metrics = this.deps.metrics.singleMetric();
+        for (const dimensions of dimensionSets) metrics.addDimensions(dimensions);
+        metrics.addMetric(metricName, MetricUnit.Count, 1);
+      }
     }
   }
 
@@ -82,8 +84,8 @@ export class Reporter {
       executionArn: subject.executionArn,
       stateMachineArn: subject.stateMachineArn,
       redriveCount: subject.redriveCount,
-      error: truncate(subject.error, MAX_CAUSE_LENGTH),
-      cause: truncate(subject.cause, MAX_CAUSE_LENGTH),
+      error: subject.error,
+      cause: subject.cause,
       ...facts,
     };
     try {
@@ -91,7 +93,7 @@ export class Reporter {
         Entries: [{
           Source: LIBRARY_SOURCE,
           DetailType: OutcomeDetailType[kind],
-          Detail: JSON.stringify(detail),
+          Detail: JSON.stringify(bounded(detail)),
           EventBusName: this.deps.eventBusName,
           Resources: subject.executionArn ? [subject.executionArn] : [],
         }],
@@ -101,9 +103,9 @@ export class Reporter {
         throw Object.assign(new Error(entry?.ErrorMessage ?? 'PutEvents rejected the entry'), { name: entry?.ErrorCode ?? 'FailedEntry' });
       }
     } catch (error) {
-      this.deps.logger.warn('outcome event not published; the decision stands', {
-        ...describe(subject), outcomeEvent: OutcomeDetailType[kind], failure: (error as Error)?.name, failureMessage: (error as Error)?.message,
-      });
+      this.deps.logger.warn('outcome event not published; the decision stands', bounded({
+        ...subject, outcomeEvent: OutcomeDetailType[kind], failure: (error as Error)?.name, failureMessage: (error as Error)?.message,
+      }));
       const metrics = this.deps.metrics.singleMetric();
       metrics.addMetric(MetricName.OUTCOME_EVENT_FAILURES, MetricUnit.Count, 1);
     }
@@ -136,7 +138,8 @@ function metricsOf(outcome: Outcome): string[] {
   }
 }
 
-/** What every log line says about the event: never the execution's input or output. */
-function describe(subject: Subject): LogAttributes {
-  return { ...subject, error: truncate(subject.error, MAX_CAUSE_LENGTH), cause: truncate(subject.cause, MAX_CAUSE_LENGTH) };
+/** Every text cut to 256 characters, so that no field of a hostile event can make a log line or an event large. */
+function bounded<T extends object>(attributes: T): T {
+  return Object.fromEntries(Object.entries(attributes).map(([key, value]) =>
+    [key, typeof value === 'string' ? truncate(value, MAX_CAUSE_LENGTH) : value])) as T;
 }

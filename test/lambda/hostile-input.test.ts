@@ -81,7 +81,7 @@ describe('hostile and malformed events', () => {
         expect(h.fake.stepFunctions.redrives.length).toBe(redrivesBefore);
       }
       if (scheduled && outcome.outcome === 'DEAD_LETTERED') expect(outcome.error).toMatch(/^bad event|^[A-Za-z]+: /);
-    }), { numRuns: 400 });
+    }), { numRuns: Number(process.env.FUZZ_RUNS ?? 400) });
   }, 120_000);
 
   test('a 32 KiB error and cause on a valid event are redriven, and reach logs and outcome events cut short', async () => {
