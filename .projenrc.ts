@@ -69,7 +69,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'projenrc'],
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'projenrc'],
   },
 
   gitignore: ['cdk.out/', '/assets/'],
@@ -94,11 +94,11 @@ for (const pattern of ['/examples/', '/lambda/', '/bench/', 'cdk.out/']) {
 
 // ts-jest only transpiles; type errors in the handler, tests and examples fail the test task here.
 const typecheck = project.addTask('typecheck', { description: 'Type-check the handler, the tests and the examples' });
-for (const folder of ['lambda', 'test', 'examples']) typecheck.exec(`tsc --noEmit -p ${folder}/tsconfig.json`);
+for (const folder of ['lambda', 'test', 'examples', 'bench']) typecheck.exec(`tsc --noEmit -p ${folder}/tsconfig.json`);
 project.testTask.prependSpawn(typecheck);
 
 // Type-checked folders outside src/ and test/ get their own tsconfig, like test/ has.
-for (const folder of ['lambda', 'examples']) {
+for (const folder of ['lambda', 'examples', 'bench']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${folder}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
@@ -107,6 +107,12 @@ for (const folder of ['lambda', 'examples']) {
     compilerOptions: { noEmit: true, rootDir: '..' },
   });
 }
+
+const bench = project.addTask('bench', {
+  description: 'Run the benchmarks under bench/ and print their figures beside the baseline (BENCH_QUICK=1 for a quick pass)',
+});
+bench.spawn(handlerBundle.bundleTask);
+bench.exec('ts-node --project bench/tsconfig.json bench/run.ts');
 
 const example = project.addTask('example', {
   description: 'Synthesize the example app in examples/ to CloudFormation and print what it made',

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ENV, HandlerPolicy } from './contract';
 
 /** The SDK's retry settings: adaptive mode slows the client down when a service throttles. */
-const SDK_RETRY_ENVIRONMENT = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' };
+export const SDK_RETRY_ENVIRONMENT = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' };
 
 export interface HandlerEnvironmentProps {
   readonly policy: HandlerPolicy;

@@ -1,4 +1,5 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { performance } from 'perf_hooks';
 import { AddressInfo } from 'net';
 import { AwsError } from './aws-error';
 import { ManualClock } from './clock';
@@ -30,6 +31,9 @@ export class FakeAws {
   readonly faults = new FaultPlan();
   /** Every request, fault or not: `<service>.<operation>` and its input. */
   readonly calls: { operation: string; input: any }[] = [];
+  /** Requests answered with ThrottlingException by a token bucket. */
+  throttled = 0;
+  private readonly buckets = new Map<string, TokenBucket>();
   private readonly server: Server;
 
   private constructor(readonly clock: ManualClock) {
@@ -55,6 +59,11 @@ export class FakeAws {
 
   createQueue(name: string): string {
     return this.sqs.createQueue(this.url, name);
+  }
+
+  /** Throttles `operation` with a token bucket in real time, as the service's quota does. */
+  rateLimit(operation: string, burst: number, perSecond: number): void {
+    this.buckets.set(operation, new TokenBucket(burst, perSecond));
   }
 
   callsOf(operation: string): any[] {
@@ -89,6 +98,10 @@ export class FakeAws {
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms).unref());
     try {
       if (fault?.kind === 'error') throw new AwsError(fault.code, fault.message ?? fault.code, fault.status ?? 400);
+      if (this.buckets.get(operation)?.take() === false) {
+        this.throttled++;
+        throw new AwsError('ThrottlingException', 'Rate exceeded');
+      }
       if (service === 'sfn') return send(response, 200, this.stepFunctions.handle(operation, input));
       if (service === 'sqs') return send(response, 200, this.sqs.handle(operation, input));
       if (service === 'events') return send(response, 200, this.eventBridge.handle(operation, input));
@@ -108,6 +121,24 @@ function readBody(request: IncomingMessage): Promise<string> {
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+class TokenBucket {
+  private tokens: number;
+  private at = performance.now();
+
+  constructor(private readonly burst: number, private readonly perSecond: number) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 const SERVICES: Record<string, string> = { AWSStepFunctions: 'sfn', AmazonSQS: 'sqs', AWSEvents: 'events' };
