@@ -1,13 +1,13 @@
 import { performance } from 'perf_hooks';
+import { buildBaselineBundle, OUR_BUNDLE } from './support/bundles';
+import { Containers } from './support/containers';
+import { deployForBench } from './support/environment';
+import { median, QUICK, round } from './support/stats';
 import { decide } from '../lambda/redrive/decide';
 import { parseFailureEvent } from '../lambda/redrive/failure-event';
 import { HandlerPolicy } from '../src/private/contract';
 import { executionArn, failureEvent, STATE_MACHINE_ARN_PREFIX } from '../test/support/events';
 import { FakeAws } from '../test/support/fake-aws/server';
-import { buildBaselineBundle, OUR_BUNDLE } from './support/bundles';
-import { Containers } from './support/containers';
-import { deployForBench } from './support/environment';
-import { median, QUICK, round } from './support/stats';
 
 const POLICY: HandlerPolicy = {
   maxRedrives: 3,

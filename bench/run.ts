@@ -1,8 +1,8 @@
 import * as os from 'os';
 import { coldInit } from './cold-init';
 import { perEvent } from './per-event';
-import { QUICK } from './support/stats';
 import { storm } from './storm';
+import { QUICK } from './support/stats';
 import { synth } from './synth';
 
 /**

@@ -1,11 +1,11 @@
 import { performance } from 'perf_hooks';
-import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
-import { executionArn, failureEvent } from '../test/support/events';
-import { FakeAws } from '../test/support/fake-aws/server';
 import { OUR_BUNDLE } from './support/bundles';
 import { Containers } from './support/containers';
 import { deployForBench } from './support/environment';
 import { QUICK, round } from './support/stats';
+import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
+import { executionArn, failureEvent } from '../test/support/events';
+import { FakeAws } from '../test/support/fake-aws/server';
 
 /** Lambda retries a failed asynchronous invocation twice; it waits a minute or two, the benchmark a second. */
 const ATTEMPTS = 3;

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
-import { performance } from 'perf_hooks';
 import { AddressInfo } from 'net';
+import { performance } from 'perf_hooks';
 import { AwsError } from './aws-error';
 import { ManualClock } from './clock';
 import { FakeEventBridge } from './eventbridge';
