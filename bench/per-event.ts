@@ -68,7 +68,12 @@ export async function perEvent() {
     const environment = deployForBench(fake, 'orders');
     const ours = await eventsPerSecond(OUR_BUNDLE, fake, environment, 'ours');
     const baseline = await eventsPerSecond(buildBaselineBundle(), fake, fake.environment, 'baseline');
-    return { decisionsPerSecond: Math.round(decisionsPerSecond()), oursPerSecond: round(ours, 0), baselinePerSecond: round(baseline, 0), ratio: round(ours / baseline) };
+    return {
+      decisionsPerSecond: Math.round(decisionsPerSecond()),
+      oursPerSecond: round(ours, 0),
+      baselinePerSecond: round(baseline, 0),
+      ratio: round(ours / baseline),
+    };
   } finally {
     await fake.close();
   }
