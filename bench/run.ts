@@ -26,11 +26,25 @@ async function main(): Promise<void> {
     `throttled=${stormFigures.throttled} seconds=${stormFigures.seconds} ideal=${stormFigures.ideal} ratio=${stormFigures.ratio} ` +
     `(bucket ${stormFigures.burst} burst, ${stormFigures.perSecond}/s; concurrency ${stormFigures.concurrency})`);
 
-  for (const row of synth()) {
+  const synthRows = synth();
+  for (const row of synthRows) {
     console.log(`synth: machines=${row.machines} ours_ms=${row.oursMs} baseline_ms=${row.baselineMs} ratio=${row.ratio} bytes=${row.bytes} ` +
       `baseline_bytes=${row.baselineBytes} resources_added=${row.resourcesAdded} rules=${row.rules} rule_permissions=${row.rulePermissions} ` +
       `redrive_policies=${row.redrivePolicies} ` +
       `fixed_resources=${row.fixedResources}`);
+  }
+
+  const rows: string[][] = [
+    ['cold init (ms)', `${cold.oursMs}`, `${cold.baselineMs}`, `${cold.ratio}`, 'ratio <= 1.5'],
+    ['bundle (bytes)', `${cold.bytes}`, `${cold.baselineBytes}`, `${Math.round((cold.bytes / cold.baselineBytes) * 100) / 100}`, ''],
+    ['decisions per second', `${perEventFigures.decisionsPerSecond}`, '', '', ''],
+    ['events per second', `${perEventFigures.oursPerSecond}`, `${perEventFigures.baselinePerSecond}`, `${perEventFigures.ratio}`, ''],
+    ['storm seconds (ideal)', `${stormFigures.seconds}`, `${stormFigures.ideal}`, `${stormFigures.ratio}`, 'lost 0, duplicates 0, ratio >= 0.9'],
+    ...synthRows.map((row) => [`synth ${row.machines} (ms)`, `${row.oursMs}`, `${row.baselineMs}`, `${row.ratio}`, `+${row.fixedResources} fixed resources`]),
+  ];
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['benchmark', 'ours', 'baseline', 'ratio', 'target'], ...rows].map((r) => r[i].length)));
+  for (const row of [['benchmark', 'ours', 'baseline', 'ratio', 'target'], ...rows]) {
+    console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
   }
 }
 
