@@ -240,8 +240,7 @@ export class AutoRedrive extends Construct {
 
   /**
    * Events the policy did not redrive, exhausted ones included. Also published with a `Reason`
-   * dimension: pass `dimensionsMap: { service: autoRedriveName, Reason: 'ERROR_NOT_ALLOWED' }`.
-   * Sum over 5 minutes unless told.
+   * dimension: pass `dimensionsMap: { Reason: 'ERROR_NOT_ALLOWED' }`. Sum over 5 minutes unless told.
    */
   public metricRedrivesSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.SKIPPED, props);

@@ -5,7 +5,7 @@ import { describeExecution } from './describe-execution';
 import { BadEventError, FailureEvent, parseFailureEvent } from './failure-event';
 import { Outcome, Subject } from './outcome';
 import { HandlerConfig } from './policy';
-import { redriveExecution, rejectionOrThrow } from './redrive-execution';
+import { Rejection, redriveExecution, rejectionOrThrow } from './redrive-execution';
 import { Reporter } from './report';
 import { scheduleRedrive } from './schedule-redrive';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
@@ -55,6 +55,19 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
 
   const skipped = (reason: SkipReason, detail: string): Outcome => ({ outcome: 'SKIPPED', reason, detail });
 
+  const rejected = (rejection: Rejection, rawEvent: unknown): Promise<Outcome> =>
+    deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${rejection.errorName}: ${rejection.message}`, rawEvent);
+
+  /** The execution as it is now; or, when Step Functions says that can never be read (gone, a bad ARN), the event dead-lettered. */
+  type Described = { execution: FailureEvent } | { outcome: Outcome };
+  const describeNow = async (executionArn: string, eventId: string, rawEvent: unknown): Promise<Described> => {
+    try {
+      return { execution: await describeExecution(deps.sfn, executionArn, eventId) };
+    } catch (error) {
+      return { outcome: await rejected(rejectionOrThrow(error), rawEvent) };
+    }
+  };
+
   const redriveNow = async (executionArn: string, redriveCount: number, rawEvent: unknown): Promise<Outcome> => {
     const result = await redriveExecution(deps.sfn, executionArn, redriveCount);
     switch (result.kind) {
@@ -63,7 +76,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
       case 'NOT_REDRIVABLE':
         return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, result.message);
       case 'REJECTED':
-        return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${result.errorName}: ${result.message}`, rawEvent);
+        return rejected(result, rawEvent);
     }
   };
 
@@ -74,14 +87,8 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
    */
   const movedOn = async (event: FailureEvent, rawEvent: unknown): Promise<Outcome | undefined> => {
     if (!isLate(event, deps.now())) return undefined;
-    let execution: FailureEvent;
-    try {
-      execution = await describeExecution(deps.sfn, event.executionArn, event.id);
-    } catch (error) {
-      const rejection = rejectionOrThrow(error);
-      return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${rejection.errorName}: ${rejection.message}`, rawEvent);
-    }
-    return sinceFailure(execution, event.redriveCount);
+    const now = await describeNow(event.executionArn, event.id, rawEvent);
+    return 'outcome' in now ? now.outcome : sinceFailure(now.execution, event.redriveCount);
   };
 
   /** Skips when the execution is no longer at the failure with `redriveCount`. */
@@ -132,15 +139,10 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
     }
     const scheduled = parseScheduledRedrive(rawEvent);
     subject.current = { eventId: scheduled.eventId, executionArn: scheduled.executionArn, redriveCount: scheduled.redriveCount, scheduled: true };
-    let execution: FailureEvent;
-    try {
-      execution = await describeExecution(deps.sfn, scheduled.executionArn, scheduled.eventId);
-    } catch (error) {
-      const rejection = rejectionOrThrow(error);
-      return deadLetter(DeadLetterReason.REDRIVE_REJECTED, `${rejection.errorName}: ${rejection.message}`, rawEvent);
-    }
-    subject.current = { ...subjectOf(execution), redriveCount: scheduled.redriveCount, scheduled: true };
-    return onScheduledRedrive(execution, scheduled.redriveCount, rawEvent);
+    const now = await describeNow(scheduled.executionArn, scheduled.eventId, rawEvent);
+    if ('outcome' in now) return now.outcome;
+    subject.current = { ...subjectOf(now.execution), redriveCount: scheduled.redriveCount, scheduled: true };
+    return onScheduledRedrive(now.execution, scheduled.redriveCount, rawEvent);
   };
 
   const handleAndReport = async (rawEvent: unknown, invocation: InvocationContext | undefined, subject: { current: Subject }): Promise<Outcome> => {
