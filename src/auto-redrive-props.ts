@@ -83,7 +83,7 @@ export interface AutoRedriveProps {
   /**
    * The handler's runtime: Node.js 22 or later.
    *
-   * @default lambda.Runtime.NODEJS_22_X
+   * @default - the newest Node.js runtime the installed aws-cdk-lib knows, Node.js 22 or later
    */
   readonly runtime?: lambda.Runtime;
 

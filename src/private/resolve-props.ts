@@ -44,7 +44,7 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
   const reservedConcurrentExecutions = props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY;
   checkInteger(problems, 'reservedConcurrentExecutions', reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
   const statuses = checkStatuses(props.statuses, problems);
-  const runtime = props.runtime ?? lambda.Runtime.NODEJS_22_X;
+  const runtime = props.runtime ?? latestNodeRuntime();
   checkRuntime(runtime, problems);
   checkDeadLetterQueue(props, problems);
   const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
@@ -122,11 +122,24 @@ function checkInteger(problems: string[], name: string, value: number, min: numb
   }
 }
 
-function checkRuntime(runtime: lambda.Runtime, problems: string[]): void {
+function nodeMajor(runtime: lambda.Runtime): number | undefined {
   const major = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
-  if (runtime.family !== lambda.RuntimeFamily.NODEJS || major === undefined || Number(major) < MIN_NODE_MAJOR) {
+  return runtime.family === lambda.RuntimeFamily.NODEJS && major !== undefined ? Number(major) : undefined;
+}
+
+function checkRuntime(runtime: lambda.Runtime, problems: string[]): void {
+  const major = nodeMajor(runtime);
+  if (major === undefined || major < MIN_NODE_MAJOR) {
     problems.push(`runtime must be Node.js ${MIN_NODE_MAJOR} or later, got ${runtime.name}`);
   }
+}
+
+/**
+ * The newest Node.js runtime the installed aws-cdk-lib knows: Node.js 22 with the lowest supported
+ * aws-cdk-lib, a newer one as aws-cdk-lib learns it, so that cdk-nag's latest-runtime rule holds.
+ */
+function latestNodeRuntime(): lambda.Runtime {
+  return lambda.Runtime.ALL.reduce((latest, runtime) => (nodeMajor(runtime) ?? 0) > (nodeMajor(latest) ?? 0) ? runtime : latest, lambda.Runtime.NODEJS_22_X);
 }
 
 function checkDeadLetterQueue(props: AutoRedriveProps, problems: string[]): void {
