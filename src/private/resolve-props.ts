@@ -139,7 +139,8 @@ function checkRuntime(runtime: lambda.Runtime, problems: string[]): void {
  * aws-cdk-lib, a newer one as aws-cdk-lib learns it, so that cdk-nag's latest-runtime rule holds.
  */
 function latestNodeRuntime(): lambda.Runtime {
-  return lambda.Runtime.ALL.reduce((latest, runtime) => (nodeMajor(runtime) ?? 0) > (nodeMajor(latest) ?? 0) ? runtime : latest, lambda.Runtime.NODEJS_22_X);
+  const newer = (a: lambda.Runtime, b: lambda.Runtime) => (nodeMajor(b) ?? 0) > (nodeMajor(a) ?? 0) ? b : a;
+  return lambda.Runtime.ALL.reduce(newer, lambda.Runtime.NODEJS_22_X);
 }
 
 function checkDeadLetterQueue(props: AutoRedriveProps, problems: string[]): void {
