@@ -15,7 +15,7 @@ export interface AwsClients {
  * stay within the handler's 30-second timeout, so a hung endpoint fails the invocation, and Lambda's
  * retries and dead-letter queue take over, instead of the invocation timing out silently.
  */
-export const DEFAULT_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000 };
+const DEFAULT_TIMEOUTS = { connectionTimeout: 2_000, requestTimeout: 5_000 };
 
 /**
  * The SDK clients, created once per container. Endpoints, region, credentials, retry mode and

@@ -13,7 +13,7 @@ export type Decision =
   | Skip;
 
 /** A delayed redrive is due at least this long before the redrive window closes. */
-export const WINDOW_SAFETY_MARGIN_MS = 60 * 60 * 1000;
+const WINDOW_SAFETY_MARGIN_MS = 60 * 60 * 1000;
 
 /**
  * What the policy says to do about one failed execution, and when. Pure: the clock and the random

@@ -33,7 +33,7 @@ const RUNNING_STATUSES = ['RUNNING', 'PENDING_REDRIVE'];
  * An event older than this may report a failure the execution has moved on from, and its token may
  * be older than the 15 minutes Step Functions remembers it for: check the execution first.
  */
-export const LATE_EVENT_MS = 10 * 60 * 1000;
+const LATE_EVENT_MS = 10 * 60 * 1000;
 
 function isLate(event: FailureEvent, now: Date): boolean {
   return event.stopDate === undefined || now.getTime() - event.stopDate > LATE_EVENT_MS;

@@ -10,8 +10,8 @@ import { NO_TRACING, TraceMarker } from '../../lambda/redrive/tracing';
 import { WatchedStateMachines } from '../../lambda/redrive/watched-state-machines';
 import { ENV, HandlerPolicy } from '../../src/private/contract';
 
-export const NO_BACKOFF = { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false } as const;
-export const DEFAULT_POLICY: HandlerPolicy = {
+const NO_BACKOFF = { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false } as const;
+const DEFAULT_POLICY: HandlerPolicy = {
   maxRedrives: 3,
   statuses: ['FAILED', 'TIMED_OUT'],
   errorFilter: { mode: 'DENY', patterns: ['States.Runtime', 'States.DataLimitExceeded'] },
