@@ -127,5 +127,10 @@ project.testTask.exec('git diff --ignore-space-at-eol --exit-code -- API.md pack
   condition: 'node -e "if (!process.env.CI) process.exit(1)"',
 });
 
+// The build packages for npm only, so that it runs on any machine with Node.js; `package-all`
+// (Python, Java, .NET, Go, with their toolchains) is the release workflow's.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 project.synth();
 
