@@ -88,7 +88,7 @@ const handlerBundle = project.bundler.addBundle('./lambda/redrive/index.ts', {
   sourcemap: false,
 });
 project.testTask.prependSpawn(handlerBundle.bundleTask);
-for (const pattern of ['/examples/', '/lambda/', '/bench/', 'cdk.out/']) {
+for (const pattern of ['/examples/', '/lambda/', '/bench/', '/.ci/', 'cdk.out/']) {
   project.addPackageIgnore(pattern);
 }
 
