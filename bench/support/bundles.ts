@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildSync } from 'esbuild';
 
-export const ROOT = path.join(__dirname, '..', '..');
+const ROOT = path.join(__dirname, '..', '..');
 /** The handler bundle `npx projen bundle` makes, which the construct deploys. */
 export const OUR_BUNDLE = path.join(ROOT, 'assets', 'lambda', 'redrive', 'index', 'index.js');
 

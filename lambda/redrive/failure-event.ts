@@ -1,4 +1,5 @@
 import { ExecutionArnParts, parseExecutionArn, stateMachineArnOf } from './execution-arn';
+import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from '../../src/private/contract';
 
 /** A "Step Functions Execution Status Change" event, checked and reduced to what the handler uses. */
 export interface FailureEvent {
@@ -37,9 +38,9 @@ export function parseFailureEvent(raw: unknown): FailureEvent {
   }
   const id = typeof raw.id === 'string' && raw.id.length > 0 ? raw.id.slice(0, MAX_ID_IN_MESSAGE) : '(none)';
   const problems: string[] = [];
-  if (raw.source !== 'aws.states') problems.push(`source must be "aws.states", got ${describe(raw.source)}`);
-  if (raw['detail-type'] !== 'Step Functions Execution Status Change') {
-    problems.push(`detail-type must be "Step Functions Execution Status Change", got ${describe(raw['detail-type'])}`);
+  if (raw.source !== EXECUTION_EVENT_SOURCE) problems.push(`source must be "${EXECUTION_EVENT_SOURCE}", got ${describe(raw.source)}`);
+  if (raw['detail-type'] !== EXECUTION_EVENT_DETAIL_TYPE) {
+    problems.push(`detail-type must be "${EXECUTION_EVENT_DETAIL_TYPE}", got ${describe(raw['detail-type'])}`);
   }
   const detail = raw.detail;
   if (!isRecord(detail)) {

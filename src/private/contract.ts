@@ -84,6 +84,10 @@ export const DeadLetterReason = {
 } as const;
 export type DeadLetterReason = typeof DeadLetterReason[keyof typeof DeadLetterReason];
 
+/** The event the rules match and the handler checks: what Step Functions sends when an execution stops. */
+export const EXECUTION_EVENT_SOURCE = 'aws.states';
+export const EXECUTION_EVENT_DETAIL_TYPE = 'Step Functions Execution Status Change';
+
 /** The `source` of everything the library itself writes: dead letters, scheduled redrives, outcome events. */
 export const LIBRARY_SOURCE = 'cdk-stepfunctions-redrive';
 

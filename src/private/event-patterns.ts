@@ -1,10 +1,9 @@
 import * as events from 'aws-cdk-lib/aws-events';
+import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from './contract';
 import { MAX_EVENT_PATTERN_LENGTH } from './limits';
 import { splitByLength } from './split-by-length';
 import { WatchedStateMachine } from './watched-state-machine';
 
-export const EVENT_SOURCE = 'aws.states';
-export const EVENT_DETAIL_TYPE = 'Step Functions Execution Status Change';
 
 /** `"<arn>",` in the serialized pattern. */
 const QUOTES_AND_COMMA = 3;
@@ -15,8 +14,8 @@ const QUOTES_AND_COMMA = 3;
  */
 export function failedExecutionPatterns(stateMachines: WatchedStateMachine[], statuses: string[]): events.EventPattern[] {
   const patternFor = (arns: string[]): events.EventPattern => ({
-    source: [EVENT_SOURCE],
-    detailType: [EVENT_DETAIL_TYPE],
+    source: [EXECUTION_EVENT_SOURCE],
+    detailType: [EXECUTION_EVENT_DETAIL_TYPE],
     detail: {
       status: statuses,
       redriveStatus: ['REDRIVABLE'],

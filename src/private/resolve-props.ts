@@ -27,8 +27,8 @@ export interface ResolvedProps {
   readonly tracing: boolean;
 }
 
-export const DEFAULT_MAX_REDRIVES = 3;
-export const DEFAULT_BACKOFF = () => Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) });
+const DEFAULT_MAX_REDRIVES = 3;
+const DEFAULT_BACKOFF = () => Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) });
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
 const MIN_NODE_MAJOR = 22;
 
