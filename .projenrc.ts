@@ -75,6 +75,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '/assets/'],
 });
 
+// src/shared/ is the contract with the handler and the CLI, which are bundled without aws-cdk-lib.
+project.eslint?.addOverride({
+  files: ['src/shared/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', '../*', '!../shared/*'], message: 'src/shared/ imports nothing from aws-cdk-lib, constructs or the rest of src/.' }],
+    }],
+  },
+});
+
 // Later versions need unrs-resolver, whose other-platform binaries the registry mirror lacks, which
 // leaves package-lock.json unusable by `npm ci`. Replaces the unpinned one the ESLint setup adds.
 project.deps.removeDependency('eslint-import-resolver-typescript');

@@ -5,7 +5,7 @@ import { deployForBench } from './support/environment';
 import { median, QUICK, round } from './support/stats';
 import { decide } from '../lambda/redrive/decide';
 import { parseFailureEvent } from '../lambda/redrive/failure-event';
-import { HandlerPolicy } from '../src/private/contract';
+import { HandlerPolicy } from '../src/shared/contract';
 import { executionArn, failureEvent, STATE_MACHINE_ARN_PREFIX } from '../test/support/events';
 import { FakeAws } from '../test/support/fake-aws/server';
 

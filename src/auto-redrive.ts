@@ -11,7 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AutoRedriveProps } from './auto-redrive-props';
 import { AutoRedriveAlarms, ALARM_PERIOD } from './private/alarms';
-import { LIBRARY_SOURCE, MetricName, OutcomeDetailType, ruleName } from './private/contract';
+import { LIBRARY_SOURCE, MetricName, OutcomeDetailType, ruleName } from './shared/contract';
 import { createDashboard } from './private/dashboard';
 import { DelayedRedrives } from './private/delayed-redrives';
 import { failedExecutionPatterns } from './private/event-patterns';

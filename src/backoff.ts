@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { BackoffSpec } from './private/contract';
-import { REDRIVE_WINDOW_MS } from './private/limits';
+import { BackoffSpec } from './shared/contract';
+import { REDRIVE_WINDOW_MS } from './shared/limits';
 
 /**
  * Properties of an exponential backoff.

@@ -1,5 +1,5 @@
-import { ErrorFilterSpec } from './private/contract';
-import { errorPatternProblem } from './private/error-pattern';
+import { ErrorFilterSpec } from './shared/contract';
+import { errorPatternProblem } from './shared/error-pattern';
 
 /**
  * Step Functions errors that a redrive cannot fix: the failed state runs again with the same input

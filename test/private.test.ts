@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { errorPatternProblem, matchesErrorPattern } from '../src/private/error-pattern';
+import { errorPatternProblem, matchesErrorPattern } from '../src/shared/error-pattern';
 import { splitByLength } from '../src/private/split-by-length';
 
 describe('splitByLength', () => {

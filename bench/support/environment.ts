@@ -1,4 +1,4 @@
-import { ENV, HandlerPolicy } from '../../src/private/contract';
+import { ENV, HandlerPolicy } from '../../src/shared/contract';
 import { SDK_RETRY_ENVIRONMENT } from '../../src/private/handler-environment';
 import { STATE_MACHINE_ARN_PREFIX } from '../../test/support/events';
 import { FakeAws } from '../../test/support/fake-aws/server';

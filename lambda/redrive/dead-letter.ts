@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { LIBRARY_SOURCE, DeadLetterMessage, DeadLetterReason } from '../../src/private/contract';
+import { LIBRARY_SOURCE, DeadLetterMessage, DeadLetterReason } from '../../src/shared/contract';
 
 /** SQS takes messages up to 256 KiB; an event is at most 256 KB, the error stays short. */
 const MAX_ERROR_LENGTH = 2048;

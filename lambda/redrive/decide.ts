@@ -1,9 +1,9 @@
 import { redriveDelaySeconds } from './delay';
 import { isMapRunChild } from './execution-arn';
 import { FailureEvent } from './failure-event';
-import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../../src/private/contract';
-import { matchesAnyErrorPattern } from '../../src/private/error-pattern';
-import { REDRIVE_WINDOW_MS } from '../../src/private/limits';
+import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../../src/shared/contract';
+import { matchesAnyErrorPattern } from '../../src/shared/error-pattern';
+import { REDRIVE_WINDOW_MS } from '../../src/shared/limits';
 
 export type Skip = { readonly action: 'SKIP'; readonly reason: SkipReason; readonly detail: string };
 

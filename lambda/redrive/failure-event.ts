@@ -1,5 +1,5 @@
 import { ExecutionArnParts, parseExecutionArn, stateMachineArnOf } from './execution-arn';
-import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from '../../src/private/contract';
+import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from '../../src/shared/contract';
 
 /** A "Step Functions Execution Status Change" event, checked and reduced to what the handler uses. */
 export interface FailureEvent {

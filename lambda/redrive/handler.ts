@@ -10,7 +10,7 @@ import { Reporter } from './report';
 import { scheduleRedrive } from './schedule-redrive';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
 import { TraceAnnotations, TraceMarker } from './tracing';
-import { DeadLetterReason, SkipReason } from '../../src/private/contract';
+import { DeadLetterReason, SkipReason } from '../../src/shared/contract';
 
 export interface HandlerDependencies extends Omit<AwsClients, 'eventBridge'> {
   readonly config: HandlerConfig;

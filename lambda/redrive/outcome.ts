@@ -1,4 +1,4 @@
-import { DeadLetterReason, SkipReason } from '../../src/private/contract';
+import { DeadLetterReason, SkipReason } from '../../src/shared/contract';
 
 /** How the handler finished with one event. A thrown error is the fifth way: retry, then DLQ. */
 export type Outcome =

@@ -1,5 +1,5 @@
-import { BackoffSpec, ENV, HandlerPolicy } from '../../src/private/contract';
-import { errorPatternProblem } from '../../src/private/error-pattern';
+import { BackoffSpec, ENV, HandlerPolicy } from '../../src/shared/contract';
+import { errorPatternProblem } from '../../src/shared/error-pattern';
 
 /** Where delayed redrives are kept; absent when the backoff never delays. */
 export interface SchedulingConfig {

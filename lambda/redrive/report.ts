@@ -3,7 +3,7 @@ import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge
 import { DecisionLogger, MAX_CAUSE_LENGTH, Outcome, Subject, truncate } from './outcome';
 import {
   DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, SkipReason,
-} from '../../src/private/contract';
+} from '../../src/shared/contract';
 
 export interface ReporterDependencies {
   readonly logger: DecisionLogger;

@@ -2,7 +2,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { FailureEvent } from './failure-event';
 import { redriveScheduleName } from './idempotency';
 import { SchedulingConfig } from './policy';
-import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/private/contract';
+import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/shared/contract';
 
 /** Scheduler retries invoking the handler for a day, then keeps the invocation in the DLQ. */
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 };

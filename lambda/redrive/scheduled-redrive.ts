@@ -1,6 +1,6 @@
 import { parseExecutionArn } from './execution-arn';
 import { BadEventError } from './failure-event';
-import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/private/contract';
+import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/shared/contract';
 
 /** True for what a delayed-redrive schedule delivers, as opposed to a Step Functions event. */
 export function isScheduledRedrive(raw: unknown): boolean {

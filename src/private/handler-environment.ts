@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, HandlerPolicy } from './contract';
+import { ENV, HandlerPolicy } from '../shared/contract';
 
 /** The SDK's retry settings: adaptive mode slows the client down when a service throttles. */
 export const SDK_RETRY_ENVIRONMENT = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' };

@@ -1,6 +1,6 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
-import { LIBRARY_SOURCE } from './contract';
+import { LIBRARY_SOURCE } from '../shared/contract';
 
 /**
  * A rule on the outcome event bus that matches one AutoRedrive's outcome events of the given

@@ -1,4 +1,4 @@
-import { MAX_MANAGED_POLICY_LENGTH } from './limits';
+import { MAX_MANAGED_POLICY_LENGTH } from '../shared/limits';
 import { splitByLength } from './split-by-length';
 import { WatchedStateMachine } from './watched-state-machine';
 

@@ -8,8 +8,8 @@ import { AutoRedriveProps } from '../auto-redrive-props';
 import { Backoff } from '../backoff';
 import { ErrorFilter } from '../error-filter';
 import { RedrivableStatus } from '../redrivable-status';
-import { DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from './contract';
-import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from './limits';
+import { DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from '../shared/contract';
+import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from '../shared/limits';
 import { describeWatchedStateMachine, WatchedStateMachine } from './watched-state-machine';
 
 /** AutoRedriveProps with every default applied and every value checked. */

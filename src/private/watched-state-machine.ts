@@ -1,6 +1,6 @@
 import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { MAX_STATE_MACHINE_NAME_LENGTH } from './limits';
+import { MAX_STATE_MACHINE_NAME_LENGTH } from '../shared/limits';
 
 /**
  * What the construct needs to know of one watched state machine. `arnLengthAtMost` is exact where

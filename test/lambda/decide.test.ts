@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { decide, errorAllowed } from '../../lambda/redrive/decide';
 import { parseFailureEvent } from '../../lambda/redrive/failure-event';
-import { HandlerPolicy } from '../../src/private/contract';
+import { HandlerPolicy } from '../../src/shared/contract';
 import { executionArn, failureEvent, STATE_MACHINE_ARN_PREFIX } from '../support/events';
 
 const NOW = new Date('2026-11-21T12:00:00Z');

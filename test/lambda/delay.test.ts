@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { redriveDelaySeconds } from '../../lambda/redrive/delay';
-import { BackoffSpec } from '../../src/private/contract';
+import { BackoffSpec } from '../../src/shared/contract';
 
 const exponential = (overrides: Partial<BackoffSpec> = {}): BackoffSpec =>
   ({ kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: false, ...overrides });

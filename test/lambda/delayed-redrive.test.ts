@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { BackoffSpec } from '../../src/private/contract';
+import { BackoffSpec } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
 import { HANDLER_ARN, startHandler } from '../support/handler-harness';
 

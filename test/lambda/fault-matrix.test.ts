@@ -1,4 +1,4 @@
-import { BackoffSpec, HandlerPolicy } from '../../src/private/contract';
+import { BackoffSpec, HandlerPolicy } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
 import { Fault } from '../support/fake-aws/faults';
 import { startHandler } from '../support/handler-harness';

@@ -1,6 +1,6 @@
 import { redriveClientToken } from '../../lambda/redrive/idempotency';
 import { Outcome } from '../../lambda/redrive/outcome';
-import { BackoffSpec } from '../../src/private/contract';
+import { BackoffSpec } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
 import { Fault } from '../support/fake-aws/faults';
 import { startHandler } from '../support/handler-harness';

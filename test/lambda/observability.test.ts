@@ -1,4 +1,4 @@
-import { BackoffSpec } from '../../src/private/contract';
+import { BackoffSpec } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
 import { AUTO_REDRIVE_NAME, startHandler } from '../support/handler-harness';
 

@@ -1,5 +1,5 @@
 import { readHandlerConfig } from '../../lambda/redrive/policy';
-import { ENV } from '../../src/private/contract';
+import { ENV } from '../../src/shared/contract';
 
 const BACKOFF = { kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: true };
 const GOOD_POLICY = { maxRedrives: 3, statuses: ['FAILED'], errorFilter: { mode: 'DENY', patterns: ['States.Runtime'] }, backoff: BACKOFF, dryRun: false };

@@ -8,7 +8,7 @@ import { readHandlerConfig } from '../../lambda/redrive/policy';
 import { Reporter } from '../../lambda/redrive/report';
 import { NO_TRACING, TraceMarker } from '../../lambda/redrive/tracing';
 import { WatchedStateMachines } from '../../lambda/redrive/watched-state-machines';
-import { ENV, HandlerPolicy } from '../../src/private/contract';
+import { ENV, HandlerPolicy } from '../../src/shared/contract';
 
 const NO_BACKOFF = { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false } as const;
 const DEFAULT_POLICY: HandlerPolicy = {
