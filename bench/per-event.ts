@@ -6,7 +6,7 @@ import { median, QUICK, round } from './support/stats';
 import { decide } from '../lambda/redrive/decide';
 import { parseFailureEvent } from '../lambda/redrive/failure-event';
 import { HandlerPolicy } from '../src/shared/contract';
-import { executionArn, failureEvent, STATE_MACHINE_ARN_PREFIX } from '../test/support/events';
+import { executionArn, failureEvent } from '../test/support/events';
 import { FakeAws } from '../test/support/fake-aws/server';
 
 const POLICY: HandlerPolicy = {
@@ -21,15 +21,14 @@ const POLICY: HandlerPolicy = {
 function decisionsPerSecond(): number {
   const events = Array.from({ length: 1000 }, (_, i) => parseFailureEvent(failureEvent({
     executionArn: executionArn('orders', `d-${i}`), redriveCount: i % 4, error: i % 2 ? 'States.Timeout' : 'Lambda.ServiceException', stopDate: Date.now(),
-  })));
-  const watched = new Set([`${STATE_MACHINE_ARN_PREFIX}orders`]);
+  })).claim!);
   const now = new Date();
   const rates: number[] = [];
   for (let run = 0; run < 5; run++) {
     let decided = 0;
     const started = performance.now();
     while (performance.now() - started < (QUICK ? 200 : 1000)) {
-      for (const event of events) decide(event, POLICY, watched, now, 0.5);
+      for (const event of events) decide(event, POLICY, now, 0.5, false);
       decided += events.length;
     }
     rates.push(decided / ((performance.now() - started) / 1000));

@@ -13,8 +13,10 @@ import { RedrivableStatus } from './redrivable-status';
  */
 export interface AutoRedriveProps {
   /**
-   * The Standard state machines whose failed executions are redriven. They must be in the same
-   * account and Region as the stack; Express state machines cannot be redriven.
+   * The Standard state machines whose failed executions are redriven. Pass the state machines
+   * themselves, not the ARN of an alias or version: executions are named after the state machine.
+   * They must be in the same account and Region as the stack (checked at synth time where both are
+   * known); Express state machines cannot be redriven.
    */
   readonly stateMachines: sfn.IStateMachine[];
 

@@ -9,7 +9,7 @@ import { AutoRedrive, Backoff, ErrorFilter, RedrivableStatus } from '../src';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
 
 describe('AutoRedrive with defaults', () => {
-  const { template, stateMachines, autoRedrive } = synthAutoRedrive();
+  const { template, stateMachines, autoRedrive, stack } = synthAutoRedrive();
   const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
   const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
   const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
@@ -57,7 +57,7 @@ describe('AutoRedrive with defaults', () => {
     });
   });
 
-  test('the handler is told the policy, its rules, the DLQ and the schedule group, and retries adaptively', () => {
+  test('the handler is told the policy, the DLQ and the schedule group, and retries adaptively; nothing names the rules', () => {
     const variables = template.findResources('AWS::Lambda::Function')[functionId].Properties.Environment.Variables;
     expect(JSON.parse(variables.AUTO_REDRIVE_POLICY)).toEqual({
       maxRedrives: 3,
@@ -66,15 +66,29 @@ describe('AutoRedrive with defaults', () => {
       backoff: { kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: true },
       dryRun: false,
     });
-    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as any[];
-    expect(rule.Properties.Name).toBe(`${variables.AUTO_REDRIVE_RULE_NAME_PREFIX}-1`);
-    expect(variables.AUTO_REDRIVE_RULE_COUNT).toBe('1');
     expect(variables.AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL).toEqual({ Ref: queueId });
     expect(variables.AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
     const [group] = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup')) as any[];
     expect(variables.AUTO_REDRIVE_SCHEDULE_GROUP).toBe(group.Properties.Name);
+    expect(autoRedrive.scheduleGroupName).toBe(group.Properties.Name);
     expect(variables.AUTO_REDRIVE_SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SchedulerRole/), 'Arn'] });
     expect(variables).toMatchObject({ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' });
+    expect(Object.keys(variables).sort()).toEqual([
+      'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN', 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL', 'AUTO_REDRIVE_OUTCOME_EVENT_BUS', 'AUTO_REDRIVE_POLICY',
+      'AUTO_REDRIVE_SCHEDULER_ROLE_ARN', 'AUTO_REDRIVE_SCHEDULE_GROUP', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE',
+      'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME',
+    ]);
+    const [ruleId, rule] = Object.entries(template.findResources('AWS::Events::Rule'))[0] as [string, any];
+    expect(rule.Properties.Name).toBeUndefined();
+    expect(JSON.stringify(variables)).not.toContain(ruleId);
+  });
+
+  test('the function keeps its logical ID, so an upgrade updates it in place', () => {
+    expect(functionId).toBe('AutoRedriveHandlerD50CFDFD');
+  });
+
+  test('synthesizes without warnings', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('the scheduler role can be assumed only by EventBridge Scheduler for this account, and only invokes the handler and writes the DLQ', () => {
@@ -89,10 +103,11 @@ describe('AutoRedrive with defaults', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes(schedulerRoleId))
       .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
-    expect(statements).toEqual([
+    expect(statements).toHaveLength(2);
+    expect(statements).toEqual(expect.arrayContaining([
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [functionId, 'Arn'] } },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
-    ]);
+    ]));
   });
 
   test('the DLQ uses SSE-SQS, enforces TLS, keeps messages 14 days and lets only this rule send', () => {
@@ -116,15 +131,9 @@ describe('AutoRedrive with defaults', () => {
   test('IAM: RedriveExecution only on the chosen state machine\'s executions; logs only to its own group; no wildcard resource', () => {
     const statements = handlerRoleStatements(template);
     const [group] = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup')) as any[];
-    const [rule] = Object.values(template.findResources('AWS::Events::Rule')) as any[];
     const pseudo = ['arn:', { Ref: 'AWS::Partition' }];
     const regionAccount = [{ Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }];
     expect(statements).toEqual(expect.arrayContaining([
-      {
-        Effect: 'Allow',
-        Action: 'events:DescribeRule',
-        Resource: { 'Fn::Join': ['', [...pseudo, ':events:', ...regionAccount, `:rule/${rule.Properties.Name.replace(/-1$/, '')}-*`]] },
-      },
       {
         Effect: 'Allow',
         Action: 'scheduler:CreateSchedule',
@@ -148,8 +157,7 @@ describe('AutoRedrive with defaults', () => {
     ]));
     const actions = statements.flatMap((s: any) => [s.Action].flat());
     expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'logs:CreateLogStream',
-      'logs:PutLogEvents', 'sqs:SendMessage', 'events:DescribeRule',
-      'events:PutEvents', 'scheduler:CreateSchedule', 'iam:PassRole']));
+      'logs:PutLogEvents', 'sqs:SendMessage', 'events:PutEvents', 'scheduler:CreateSchedule', 'iam:PassRole']));
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: 'events:PutEvents',
@@ -238,16 +246,35 @@ describe('AutoRedrive options', () => {
 });
 
 describe('backoff', () => {
-  test('Backoff.none() redrives at once: no schedule group, no scheduler role, no scheduling permissions', () => {
-    const { template } = synthAutoRedrive({ backoff: Backoff.none() });
-    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 0);
-    expect(Object.keys(template.findResources('AWS::IAM::Role')).filter((id) => id.includes('Scheduler'))).toEqual([]);
-    const actions = handlerRoleStatements(template).flatMap((s: any) => [s.Action].flat());
-    expect(actions).not.toContain('scheduler:CreateSchedule');
-    expect(actions).not.toContain('states:DescribeExecution');
-    expect(actions).not.toContain('iam:PassRole');
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
-    expect(fn.Properties.Environment.Variables.AUTO_REDRIVE_SCHEDULE_GROUP).toBeUndefined();
+  test('Backoff.none() still has the schedule group, the scheduler role and the scheduling grants: a throttled check or redrive is put off with a schedule', () => {
+    const { template, autoRedrive } = synthAutoRedrive({ backoff: Backoff.none() });
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    const [group] = Object.values(template.findResources('AWS::Scheduler::ScheduleGroup')) as any[];
+    expect(autoRedrive.scheduleGroupName).toBe(group.Properties.Name);
+    const schedulerRoles = Object.keys(template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } },
+    }));
+    expect(schedulerRoles).toHaveLength(1);
+    const statements = handlerRoleStatements(template);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'scheduler:CreateSchedule',
+      Resource: { 'Fn::Join': ['', expect.arrayContaining([`:schedule/${group.Properties.Name}/*`])] },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [schedulerRoles[0], 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }));
+    expect(statements).toContainEqual(expect.objectContaining({ Action: ['states:RedriveExecution', 'states:DescribeExecution'] }));
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          AUTO_REDRIVE_SCHEDULE_GROUP: group.Properties.Name,
+          AUTO_REDRIVE_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [schedulerRoles[0], 'Arn'] },
+          AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] },
+        }),
+      },
+    });
   });
 
   test.each<[string, Backoff, object]>([
@@ -385,7 +412,48 @@ describe('synth-time errors', () => {
   test('a state machine in another Region', () => {
     const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
     const other = sfn.StateMachine.fromStateMachineArn(stack, 'Other', 'arn:aws:states:eu-west-1:123456789012:stateMachine:x');
-    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [other] })).toThrow(/not in the stack's account and Region/);
+    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [other] }))
+      .toThrow("stateMachines: TestStack/Other is in 123456789012/eu-west-1, not in the stack's account and Region (123456789012/us-east-1)");
+  });
+
+  test('a state machine in another account', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const other = sfn.StateMachine.fromStateMachineArn(stack, 'Other', 'arn:aws:states:us-east-1:210987654321:stateMachine:x');
+    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [other] }))
+      .toThrow("stateMachines: TestStack/Other is in 210987654321/us-east-1, not in the stack's account and Region (123456789012/us-east-1)");
+  });
+
+  test.each([
+    ['an alias', 'prod'],
+    ['a version', '3'],
+  ])('the ARN of %s instead of the state machine', (_kind, qualifier) => {
+    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const qualified = sfn.StateMachine.fromStateMachineArn(stack, 'Qualified', `arn:aws:states:us-east-1:123456789012:stateMachine:orders:${qualifier}`);
+    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [qualified] })).toThrow(new RegExp(
+      `stateMachines: TestStack/Qualified is the ARN of the alias or version "${qualifier}" of "orders" ` +
+      `\\(arn:aws:states:us-east-1:123456789012:stateMachine:orders:${qualifier}\\); pass the state machine itself`));
+  });
+
+  test.each<[string, (stack: Stack) => sfn.IStateMachine, string]>([
+    ['white space, imported by name', (stack) => sfn.StateMachine.fromStateMachineName(stack, 'Bad', 'has space'),
+      'the name "has space" contains U+0020, which Step Functions does not allow in names'],
+    ['a forbidden character, imported by ARN', (stack) => sfn.StateMachine.fromStateMachineArn(stack, 'Bad', 'arn:aws:states:us-east-1:123456789012:stateMachine:a#b'),
+      'the name "a#b" contains U+0023, which Step Functions does not allow in names'],
+    ['81 characters', (stack) => sfn.StateMachine.fromStateMachineName(stack, 'Bad', 'n'.repeat(81)),
+      `the name "${'n'.repeat(81)}" is longer than 80 characters`],
+  ])('a state machine name that breaks Step Functions\' naming rules: %s', (_name, build, message) => {
+    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const bad = build(stack);
+    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [bad] })).toThrow(`stateMachines: TestStack/Bad: ${message}`);
+  });
+
+  test('alias, name and environment problems of several state machines are listed together', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const alias = sfn.StateMachine.fromStateMachineArn(stack, 'Alias', 'arn:aws:states:us-east-1:123456789012:stateMachine:orders:prod');
+    const badName = sfn.StateMachine.fromStateMachineName(stack, 'BadName', 'a/b');
+    const elsewhere = sfn.StateMachine.fromStateMachineArn(stack, 'Elsewhere', 'arn:aws:states:eu-west-1:123456789012:stateMachine:x');
+    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [alias, badName, elsewhere], maxRedrives: 0 }))
+      .toThrow(/TestStack\/Alias is the ARN of the alias[\s\S]*TestStack\/BadName: the name "a\/b" contains U\+002F[\s\S]*TestStack\/Elsewhere is in[\s\S]*maxRedrives must/);
   });
 
   test('every problem is listed in one error', () => {
@@ -399,5 +467,42 @@ describe('synth-time errors', () => {
     new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], maxRedrives });
     const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
     expect(JSON.stringify(fn.Properties.Environment.Variables.AUTO_REDRIVE_POLICY)).toContain('{"Ref":"MaxRedrives"}');
+  });
+});
+
+describe('state machines whose account and Region cannot be compared at synth time', () => {
+  const WARNING = /TestStack\/Imported is in account .+ and Region .+, and the stack in account .+ and Region .+, which cannot be compared at synth time\. The rule and the IAM grants only match executions in the stack's own account and Region.*\[ack: cdk-stepfunctions-redrive:ImportedStateMachineEnvironment\]/;
+
+  test('an imported ARN in an environment-agnostic stack is allowed, with a warning', () => {
+    const stack = newStack();
+    const imported = sfn.StateMachine.fromStateMachineArn(stack, 'Imported', 'arn:aws:states:eu-west-1:210987654321:stateMachine:billing');
+    new AutoRedrive(stack, 'A', { stateMachines: [imported] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/A', Match.stringLikeRegexp(WARNING.source));
+    expect(Annotations.fromStack(stack).findWarning('/TestStack/A', Match.stringLikeRegexp('210987654321.+eu-west-1.+known at deploy time'))).toHaveLength(1);
+  });
+
+  test('an ARN known only at deploy time in a stack with an explicit env is allowed, with a warning', () => {
+    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
+    const arn = new CfnParameter(stack, 'StateMachineArn').valueAsString;
+    new AutoRedrive(stack, 'A', { stateMachines: [sfn.StateMachine.fromStateMachineArn(stack, 'Imported', arn)] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/A', Match.stringLikeRegexp(WARNING.source));
+  });
+
+  test.each<[string, { account?: string; region?: string } | undefined, (stack: Stack) => sfn.IStateMachine]>([
+    ['a state machine of the same environment-agnostic stack', undefined, (stack) => standardStateMachine(stack, 'Own')],
+    ['a state machine imported by name into an environment-agnostic stack', undefined, (stack) => sfn.StateMachine.fromStateMachineName(stack, 'ByName', 'orders')],
+    ['an imported ARN of the stack\'s own account and Region', { account: '123456789012', region: 'us-east-1' },
+      (stack) => sfn.StateMachine.fromStateMachineArn(stack, 'Same', 'arn:aws:states:us-east-1:123456789012:stateMachine:orders')],
+  ])('no warning for %s', (_name, env, build) => {
+    const stack = newStack({ env });
+    new AutoRedrive(stack, 'A', { stateMachines: [build(stack)] });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  test('a state machine imported by name is granted on its literal name', () => {
+    const stack = newStack();
+    new AutoRedrive(stack, 'A', { stateMachines: [sfn.StateMachine.fromStateMachineName(stack, 'ByName', 'orders')] });
+    const [executions] = handlerRoleStatements(Template.fromStack(stack)).filter((s: any) => [s.Action].flat().includes('states:DescribeExecution'));
+    expect(executions.Resource['Fn::Join'][1]).toEqual(expect.arrayContaining([':execution:orders:*']));
   });
 });

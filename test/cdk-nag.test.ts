@@ -54,5 +54,8 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
       'AwsSolutions-SQS3', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing', 'Serverless-SQSRedrivePolicy',
     ]);
     for (const acknowledgement of acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(40);
+    const wildcards = acknowledgements.filter((a: any) => a.id === 'AwsSolutions-IAM5').flatMap((a: any) => a.applies_to.map((x: any) => x.regex));
+    expect(wildcards).toEqual(expect.arrayContaining([expect.stringContaining(':execution:'), expect.stringContaining(':schedule\\/')]));
+    expect(wildcards.join()).not.toContain(':rule');
   });
 });

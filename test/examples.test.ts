@@ -96,9 +96,19 @@ describe('examples/ OrderPipelineStack', () => {
     expect(run.logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'ERROR_NOT_ALLOWED' }));
   });
 
-  test('the deployed handler skips a state machine its rules do not watch', async () => {
-    const run = await invoke(failureEvent({ executionArn: executionArn('inventory', 'run-9'), stopDate: fake.clock.now() }));
-    expect(run.result).toMatchObject({ outcome: 'SKIPPED', reason: 'STATE_MACHINE_NOT_CHOSEN' });
+  test('a due redrive of a state machine the deployed role does not cover ends as NO_LONGER_WATCHED, not as a failure', async () => {
+    const arn = executionArn('inventory', 'run-9');
+    fake.stepFunctions.addExecution(arn);
+    const scheduled = await invoke(failureEvent({ executionArn: arn, stopDate: fake.clock.now() }));
+    expect(scheduled.result).toMatchObject({ outcome: 'SCHEDULED' });
+
+    fake.clock.advance(10 * MINUTE);
+    const due = fake.scheduler.takeDue().filter((schedule) => schedule.Target.Input!.includes(arn));
+    const fired = await invoke(JSON.parse(due[0].Target.Input!));
+
+    expect(fired.result).toMatchObject({ outcome: 'SKIPPED', reason: 'NO_LONGER_WATCHED' });
+    expect(fake.iam.decisions).toContainEqual({ action: 'states:DescribeExecution', resource: arn, allowed: false });
+    expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
   });
 
   test('the deployed handler puts a malformed event in the dead-letter queue', async () => {

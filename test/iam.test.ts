@@ -34,7 +34,6 @@ const PLATFORM_ACTIONS = {
 /** Resources that end in a wildcard because the names are only known at run time, each scoped to this construct. */
 const SCOPED_WILDCARDS = [
   /:states:.+:execution:[^*]+:\*$/, // the executions of one watched state machine
-  /:events:.+:rule\/[A-Za-z0-9]+-\*$/, // the construct's own rules
   /:scheduler:.+:schedule\/[A-Za-z0-9]+\/\*$/, // the schedules in its own group
 ];
 const UNSCOPABLE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
@@ -69,12 +68,13 @@ describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_na
   const template = Template.fromStack(stack).toJSON();
   const statements = statementsByRole(template).filter(({ role }) => role.startsWith('AutoRedrive'));
   const called = actionsTheHandlerCalls();
-  const delays = Object.keys(template.Resources).some((id) => id.startsWith('AutoRedriveDelayedRedrivesSchedulerRole'));
+  const handlerStatements = statements.filter(({ role }) => role.includes('HandlerRole')).map(({ statement }) => statement);
+  const handlerActions = new Set(handlerStatements.flatMap((statement) => [statement.Action].flat()));
 
   test('allows only, never denies, and is attached to the construct\'s two roles', () => {
     expect(statements.length).toBeGreaterThan(0);
     expect(new Set(statements.map(({ role }) => role.replace(/[0-9A-F]{8}$/, '')))).toEqual(
-      new Set(['AutoRedriveHandlerRole', ...(delays ? ['AutoRedriveDelayedRedrivesSchedulerRole'] : [])]));
+      new Set(['AutoRedriveHandlerRole', 'AutoRedriveDelayedRedrivesSchedulerRole']));
     for (const { statement } of statements) expect(statement.Effect).toBe('Allow');
   });
 
@@ -99,10 +99,29 @@ describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_na
   });
 
   test('the handler may call every action its code sends', () => {
-    const granted = new Set(statements.filter(({ role }) => role.includes('HandlerRole')).flatMap(({ statement }) => [statement.Action].flat()));
     for (const action of called) {
-      const needed = delays || !['scheduler:CreateSchedule', 'states:DescribeExecution'].includes(action);
-      if (needed) expect({ action, granted: granted.has(action) }).toEqual({ action, granted: true });
+      expect({ action, granted: handlerActions.has(action) }).toEqual({ action, granted: true });
     }
+  });
+
+  test('the handler may look at and redrive the executions of each watched state machine, together, and nothing else of Step Functions', () => {
+    const stepFunctions = handlerStatements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('states:')));
+    expect(stepFunctions.map((statement) => statement.Action)).toEqual([['states:RedriveExecution', 'states:DescribeExecution']]);
+    expect(stepFunctions[0].Resource).toEqual([
+      expect.stringMatching(/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<M[0-9A-F]{8}\.Name>:\*$/),
+      expect.stringMatching(/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<N[0-9A-F]{8}\.Name>:\*$/),
+    ]);
+  });
+
+  test('the handler may create schedules in its own group, passing the scheduler role only, whatever the backoff', () => {
+    expect(handlerActions).toContain('scheduler:CreateSchedule');
+    expect(handlerActions).toContain('iam:PassRole');
+    const passRole = handlerStatements.find((statement) => statement.Action === 'iam:PassRole');
+    expect(passRole.Resource).toEqual([expect.stringMatching(/^<AutoRedriveDelayedRedrivesSchedulerRole[0-9A-F]{8}\.Arn>$/)]);
+    expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });
+  });
+
+  test('the handler does not read the rules', () => {
+    expect([...handlerActions].filter((action) => action.startsWith('events:'))).toEqual(['events:PutEvents']);
   });
 });

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { errorPatternProblem, matchesErrorPattern } from '../src/shared/error-pattern';
 import { splitByLength } from '../src/private/split-by-length';
+import { errorPatternProblem, matchesErrorPattern } from '../src/shared/error-pattern';
 
 describe('splitByLength', () => {
   test('keeps order, loses nothing and keeps every group within the budget', () => {

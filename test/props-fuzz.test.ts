@@ -10,7 +10,7 @@ import { standardStateMachine } from './support/stacks';
 /** Errors a user can act on: they name what is wrong. */
 const CLEAR_ERROR = /^(AutoRedrive .+: invalid props:\n- |Backoff\.(fixed|exponential)\(\): |ErrorFilter\.(allowOnly|deny)\(\)|Duration amounts cannot be negative)/;
 
-type MachineType = 'STANDARD' | 'EXPRESS';
+type MachineType = 'STANDARD' | 'EXPRESS' | 'ALIAS';
 
 /** Mostly unset or valid, sometimes anything: most runs build, many still meet a bad value. */
 function prop<T>(valid: fc.Arbitrary<T>, anything: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
@@ -24,7 +24,7 @@ const anyPattern = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('**',
 const propsArbitrary = fc.record({
   machines: fc.oneof(
     { arbitrary: fc.array(fc.constant<MachineType>('STANDARD'), { minLength: 1, maxLength: 3 }), weight: 8 },
-    { arbitrary: fc.array(fc.constantFrom<MachineType>('STANDARD', 'EXPRESS'), { maxLength: 3 }), weight: 1 },
+    { arbitrary: fc.array(fc.constantFrom<MachineType>('STANDARD', 'EXPRESS', 'ALIAS'), { maxLength: 3 }), weight: 1 },
   ),
   maxRedrives: prop(fc.integer({ min: 1, max: 1000 }), anyNumber),
   statuses: prop(fc.subarray([RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT, RedrivableStatus.ABORTED], { minLength: 1 }),
@@ -46,7 +46,9 @@ type Fuzzed = typeof propsArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
 function build(p: Fuzzed): Stack {
   const stack = new Stack(new App(), 'Fuzz');
-  const stateMachines = p.machines.map((type, i) => standardStateMachine(stack, `M${i}`, { stateMachineType: sfn.StateMachineType[type] }));
+  const stateMachines = p.machines.map((type, i) => type === 'ALIAS'
+    ? sfn.StateMachine.fromStateMachineArn(stack, `M${i}`, `arn:aws:states:us-east-1:123456789012:stateMachine:m${i}:prod`)
+    : standardStateMachine(stack, `M${i}`, { stateMachineType: sfn.StateMachineType[type] }));
   const errorFilter = p.errorFilter && (p.errorFilter.kind === 'all' ? ErrorFilter.all() : p.errorFilter.kind === 'allExceptUnfixable'
     ? ErrorFilter.allExceptUnfixable() : ErrorFilter[p.errorFilter.kind as 'allowOnly' | 'deny'](p.errorFilter.patterns));
   const backoff = p.backoff && (p.backoff.kind === 'none' ? Backoff.none() : p.backoff.kind === 'fixed' ? Backoff.fixed(Duration.seconds(p.backoff.a))
@@ -103,6 +105,10 @@ function deployProblems(stack: Stack): string[] {
     }
     if (resource.Type === 'AWS::Events::Rule' && props.Name && props.Name.length > 64) problems.push(`rule name ${props.Name}`);
     if (resource.Type === 'AWS::Events::Rule' && props.EventPattern?.detail?.stateMachineArn?.length === 0) problems.push('empty state machine list');
+    if (resource.Type === 'AWS::Events::Rule') {
+      const qualified = (props.EventPattern?.detail?.stateMachineArn ?? []).filter((arn: unknown) => typeof arn === 'string' && arn.split(':').length > 7);
+      if (qualified.length > 0) problems.push(`an alias or version ARN is watched: ${qualified}`);
+    }
     if (resource.Type === 'AWS::Scheduler::ScheduleGroup' && !/^[0-9a-zA-Z-_.]{1,64}$/.test(props.Name)) problems.push(`group ${props.Name}`);
     if (resource.Type === 'AWS::StepFunctions::StateMachine' && props.StateMachineType === 'EXPRESS') problems.push('an Express state machine is watched');
     if (resource.Type === 'AWS::SQS::Queue' && props.KmsMasterKeyId === 'alias/aws/sqs') problems.push('DLQ on aws/sqs');

@@ -1,73 +1,86 @@
 import { redriveDelaySeconds } from './delay';
-import { isMapRunChild } from './execution-arn';
-import { FailureEvent } from './failure-event';
+import { ExecutionFacts, RedriveRequest } from './request';
 import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../../src/shared/contract';
 import { matchesAnyErrorPattern } from '../../src/shared/error-pattern';
-import { REDRIVE_WINDOW_MS } from '../../src/shared/limits';
+import { CLIENT_TOKEN_MEMORY, FRESH_EVENT_MS, REDRIVE_WINDOW_MS } from '../../src/shared/limits';
 
 export type Skip = { readonly action: 'SKIP'; readonly reason: SkipReason; readonly detail: string };
 
 export type Decision =
-  /** Redrive after `delaySeconds`: 0 means now. `clamped` when the backoff wanted longer than the redrive window allows. */
-  | { readonly action: 'REDRIVE'; readonly delaySeconds: number; readonly clamped: boolean }
+  | { readonly action: 'REDRIVE' }
+  /** Redrive after `delaySeconds`; `clamped` when the backoff wanted longer than the redrive window allows. */
+  | { readonly action: 'SCHEDULE'; readonly delaySeconds: number; readonly clamped: boolean }
   | Skip;
 
 /** A delayed redrive is due at least this long before the redrive window closes. */
 const WINDOW_SAFETY_MARGIN_MS = 60 * 60 * 1000;
+/** An event's stop date this far ahead of the handler's clock is clock skew, not a stop in the future. */
+const CLOCK_SKEW_MS = 5_000;
+const RUNNING_STATUSES = ['RUNNING', 'PENDING_REDRIVE'];
 
 /**
- * What the policy says to do about one failed execution, and when. Pure: the clock and the random
- * draw for jitter are inputs.
+ * What the policy says to do with an execution whose state is `facts`: skip it with a reason,
+ * redrive it now, or redrive it after the backoff's delay. Pure: the clock and the random draw for
+ * jitter are inputs. Dry run is the caller's to apply, so that it can say what would have happened.
  */
-export function decide(
-  event: FailureEvent,
-  policy: HandlerPolicy,
-  stateMachineArns: ReadonlySet<string>,
-  now: Date,
-  random: number,
-): Decision {
-  const skip = checkPolicy(event, policy, stateMachineArns, now);
+export function decide(facts: ExecutionFacts, policy: HandlerPolicy, now: Date, random: number, backoffWaited: boolean): Decision {
+  const skip = policySkip(facts, policy, now);
   if (skip) return skip;
-  const wanted = redriveDelaySeconds(policy.backoff, event.redriveCount, random);
-  const { delaySeconds, clamped } = withinRedriveWindow(wanted, event.stopDate, now);
-  if (policy.dryRun) {
-    return skipped(SkipReason.DRY_RUN, delaySeconds > 0 ? `dry run: would redrive in ${Math.ceil(delaySeconds)} s` : 'dry run: would redrive now');
-  }
-  return { action: 'REDRIVE', delaySeconds, clamped };
+  if (backoffWaited) return { action: 'REDRIVE' };
+  const wanted = redriveDelaySeconds(policy.backoff, facts.redriveCount ?? 0, random);
+  const { delaySeconds, clamped } = withinRedriveWindow(wanted, facts.stopDate, now);
+  return delaySeconds > 0 ? { action: 'SCHEDULE', delaySeconds, clamped } : { action: 'REDRIVE' };
 }
 
 /**
- * Why the policy does not allow redriving this execution now, or undefined when it does. Checked
- * when a failure arrives and again when a delayed redrive is due. Dry run is the caller's to check.
+ * Why the policy does not allow redriving an execution in the state `facts` says, or undefined
+ * when it does. Applied to what an event says (it may skip on its own word: a newer failure has
+ * its own event) and to what DescribeExecution says.
  */
-export function checkPolicy(
-  event: FailureEvent,
-  policy: HandlerPolicy,
-  stateMachineArns: ReadonlySet<string>,
-  now: Date,
-): Skip | undefined {
-  if (isMapRunChild(event.execution)) {
-    return skipped(SkipReason.MAP_RUN_CHILD, 'a Distributed Map child execution is redriven through its parent');
+export function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Date): Skip | undefined {
+  if (!policy.statuses.includes(facts.status)) {
+    return skipped(SkipReason.STATUS_NOT_CHOSEN, `status ${facts.status} is not one of ${policy.statuses.join(', ')}`);
   }
-  if (!stateMachineArns.has(event.stateMachineArn)) {
-    return skipped(SkipReason.STATE_MACHINE_NOT_CHOSEN, `${event.stateMachineArn} is not a watched state machine`);
+  if (facts.redriveStatus !== undefined && facts.redriveStatus !== 'REDRIVABLE') {
+    return skipped(SkipReason.NOT_REDRIVABLE, `redriveStatus is ${facts.redriveStatus}`);
   }
-  if (!policy.statuses.includes(event.status)) {
-    return skipped(SkipReason.STATUS_NOT_CHOSEN, `status ${event.status} is not one of ${policy.statuses.join(', ')}`);
+  if (facts.redriveCount !== undefined && facts.redriveCount >= policy.maxRedrives) {
+    return skipped(SkipReason.EXHAUSTED, `redriven ${facts.redriveCount} times already, the most allowed is ${policy.maxRedrives}`);
   }
-  if (event.redriveStatus !== undefined && event.redriveStatus !== 'REDRIVABLE') {
-    return skipped(SkipReason.NOT_REDRIVABLE, `redriveStatus is ${event.redriveStatus}`);
+  if (!errorAllowed(facts.error, policy.errorFilter)) {
+    return skipped(SkipReason.ERROR_NOT_ALLOWED, `error ${facts.error ?? '(none)'} is not allowed by the error filter`);
   }
-  if (event.redriveCount >= policy.maxRedrives) {
-    return skipped(SkipReason.EXHAUSTED, `redriven ${event.redriveCount} times already, the most allowed is ${policy.maxRedrives}`);
-  }
-  if (!errorAllowed(event.error, policy.errorFilter)) {
-    return skipped(SkipReason.ERROR_NOT_ALLOWED, `error ${event.error ?? '(none)'} is not allowed by the error filter`);
-  }
-  if (event.stopDate !== undefined && now.getTime() - event.stopDate > REDRIVE_WINDOW_MS) {
-    return skipped(SkipReason.REDRIVE_WINDOW_CLOSED, `stopped at ${new Date(event.stopDate).toISOString()}, more than 14 days ago`);
+  if (facts.stopDate !== undefined && now.getTime() - facts.stopDate > REDRIVE_WINDOW_MS) {
+    return skipped(SkipReason.REDRIVE_WINDOW_CLOSED, `stopped at ${new Date(facts.stopDate).toISOString()}, more than 14 days ago`);
   }
   return undefined;
+}
+
+/**
+ * Skips when the execution, as DescribeExecution shows it, is no longer at the failure the trigger
+ * is about: redriven since (its count moved on), or running, or succeeded.
+ */
+export function sinceFailureSkip(now: ExecutionFacts, failureRedriveCount: number | undefined): Skip | undefined {
+  if (failureRedriveCount !== undefined && now.redriveCount !== failureRedriveCount) {
+    return skipped(SkipReason.REDRIVEN_SINCE_FAILURE,
+      `the failure had redrive count ${failureRedriveCount}, the execution is at ${now.redriveCount} now`);
+  }
+  if (RUNNING_STATUSES.includes(now.status)) return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${now.status}`);
+  if (now.status === 'SUCCEEDED') return skipped(SkipReason.NOT_REDRIVABLE, 'the execution has succeeded');
+  return undefined;
+}
+
+/**
+ * An event may be redriven on its own word only when it is fresh: handled within FRESH_EVENT_MS of
+ * the stop it reports, carrying its redrive count, with maxRedrives within the client tokens Step
+ * Functions remembers. Then a duplicate meets the same token, and a newer failure cannot exist yet
+ * unless someone redrove the execution and it failed again within that minute.
+ */
+export function isFresh(request: RedriveRequest, policy: HandlerPolicy, now: Date): boolean {
+  const claim = request.claim;
+  if (request.trigger !== 'event' || claim?.redriveCount === undefined || claim.stopDate === undefined) return false;
+  const age = now.getTime() - claim.stopDate;
+  return age >= -CLOCK_SKEW_MS && age <= FRESH_EVENT_MS && policy.maxRedrives <= CLIENT_TOKEN_MEMORY;
 }
 
 export function errorAllowed(error: string | undefined, filter: ErrorFilterSpec): boolean {
@@ -89,6 +102,6 @@ function withinRedriveWindow(delaySeconds: number, stopDate: number | undefined,
   return { delaySeconds: Math.max(0, latestSeconds), clamped: true };
 }
 
-function skipped(reason: SkipReason, detail: string): Skip {
+export function skipped(reason: SkipReason, detail: string): Skip {
   return { action: 'SKIP', reason, detail };
 }

@@ -12,7 +12,9 @@ export function redriveDelaySeconds(backoff: BackoffSpec, redriveCount: number, 
     case 'FIXED':
       return backoff.initialDelaySeconds;
     case 'EXPONENTIAL': {
-      const delay = Math.min(backoff.maxDelaySeconds, backoff.initialDelaySeconds * Math.pow(backoff.multiplier, redriveCount));
+      // 0 * multiplier^count is NaN once the power overflows to Infinity.
+      const grown = backoff.initialDelaySeconds === 0 ? 0 : backoff.initialDelaySeconds * Math.pow(backoff.multiplier, redriveCount);
+      const delay = Math.min(backoff.maxDelaySeconds, grown);
       return backoff.jitter ? delay / 2 + random * (delay / 2) : delay;
     }
   }

@@ -1,13 +1,13 @@
 import { createHash } from 'crypto';
 
 /**
- * Names derived from the failure an event reports: the execution and its redrive count at the
+ * Names derived from the failure a trigger is about: the execution and its redrive count at the
  * time. The same failure always gives the same names, so duplicates and retries collapse into one
  * redrive and one schedule.
  */
 
-function failureDigest(executionArn: string, redriveCount: number): string {
-  return createHash('sha256').update(`${executionArn}#${redriveCount}`).digest('hex');
+function digest(...parts: (string | number)[]): string {
+  return createHash('sha256').update(parts.join('#')).digest('hex');
 }
 
 /**
@@ -15,10 +15,15 @@ function failureDigest(executionArn: string, redriveCount: number): string {
  * call's result instead of redriving again. 64 hex characters: within the API's 1 to 64 of [!-~].
  */
 export function redriveClientToken(executionArn: string, redriveCount: number): string {
-  return failureDigest(executionArn, redriveCount);
+  return digest(executionArn, redriveCount);
 }
 
 /** The schedule of a delayed redrive: `redrive-` and 56 hex characters, within Scheduler's 64 of [0-9a-zA-Z-_.]. */
 export function redriveScheduleName(executionArn: string, redriveCount: number): string {
-  return `redrive-${failureDigest(executionArn, redriveCount).slice(0, 56)}`;
+  return `redrive-${digest(executionArn, redriveCount).slice(0, 56)}`;
+}
+
+/** The schedule of the `putOffs`-th put-off of a throttled redrive: `put-off-` and 56 hex characters. */
+export function putOffScheduleName(executionArn: string, redriveCount: number | undefined, putOffs: number): string {
+  return `put-off-${digest(executionArn, redriveCount ?? 'unknown', 'put-off', putOffs).slice(0, 56)}`;
 }

@@ -1,10 +1,12 @@
-import { DeadLetterReason, SkipReason } from '../../src/shared/contract';
+import { DeadLetterReason, ScheduleReason, SkipReason } from '../../src/shared/contract';
 
-/** How the handler finished with one event. A thrown error is the fifth way: retry, then DLQ. */
+/** How the handler finished with one trigger. A thrown error is the fifth way: Lambda retries, then the DLQ. */
 export type Outcome =
   | { readonly outcome: 'REDRIVEN'; readonly redriveDate?: string }
   | {
     readonly outcome: 'SCHEDULED';
+    /** BACKOFF: the policy's delay. THROTTLED: the check or redrive was put off. */
+    readonly scheduleReason: ScheduleReason;
     readonly scheduleName: string;
     readonly redriveAt: string;
     readonly alreadyScheduled: boolean;
@@ -13,28 +15,6 @@ export type Outcome =
   }
   | { readonly outcome: 'SKIPPED'; readonly reason: SkipReason; readonly detail: string }
   | { readonly outcome: 'DEAD_LETTERED'; readonly reason: DeadLetterReason; readonly error: string };
-
-/** What is known of the execution an event is about; as much as could be read. */
-export interface Subject {
-  readonly eventId: string;
-  readonly executionArn?: string;
-  readonly stateMachineArn?: string;
-  readonly status?: string;
-  readonly redriveCount?: number;
-  readonly error?: string;
-  readonly cause?: string;
-  /** True when a delayed redrive fired. */
-  readonly scheduled?: boolean;
-}
-
-export type LogAttributes = Record<string, unknown>;
-
-/** The part of Powertools' Logger the handler uses. */
-export interface DecisionLogger {
-  info(message: string, attributes: LogAttributes): void;
-  warn(message: string, attributes: LogAttributes): void;
-  error(message: string, attributes: LogAttributes): void;
-}
 
 /** A cause can be 32 KiB of someone's stack trace; logs and events get its start. */
 export const MAX_CAUSE_LENGTH = 256;

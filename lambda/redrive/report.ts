@@ -1,19 +1,23 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { PutEventsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DecisionLogger, MAX_CAUSE_LENGTH, Outcome, Subject, truncate } from './outcome';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { errorMessage, errorName } from './aws-errors';
+import { MAX_CAUSE_LENGTH, Outcome, truncate } from './outcome';
 import {
-  DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, SkipReason,
+  DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, ScheduleReason, SkipReason,
 } from '../../src/shared/contract';
 
 export interface ReporterDependencies {
-  readonly logger: DecisionLogger;
-  /** A Metrics instance per invocation: its dimensions are cleared when published. */
+  readonly logger: Logger;
   readonly metrics: Metrics;
   readonly events: EventBridgeClient;
   readonly eventBusName: string;
   /** The construct's unique name. */
   readonly name: string;
 }
+
+/** What the reporter knows of a trigger as the handler learns it; every field is optional until learned. */
+type Known = Partial<Pick<OutcomeDetail, 'eventId' | 'executionArn' | 'stateMachineArn' | 'redriveCount' | 'error' | 'cause' | 'trigger'>>;
 
 const LOG_MESSAGES: Record<Outcome['outcome'], string> = {
   REDRIVEN: 'execution redriven',
@@ -23,44 +27,66 @@ const LOG_MESSAGES: Record<Outcome['outcome'], string> = {
 };
 
 /**
- * Tells the world what the handler did with one event: one log line, its metrics, one outcome
- * event; never the execution's input or output. Publishing can fail without undoing anything: the redrive has happened, so a failed
- * PutEvents is logged and counted, never thrown.
+ * Tells the world what the handler did with one trigger: one log line, its metrics, one outcome
+ * event; never the execution's input or output. The Logger carries the Lambda context and the keys
+ * learned so far, so every line of an invocation says what it is about.
  */
 export class Reporter {
   constructor(private readonly deps: ReporterDependencies) {}
 
-  async outcome(outcome: Outcome, subject: Subject): Promise<void> {
+  /** Starts the report of one invocation: the Lambda context, and no keys left from the last one. */
+  begin(context?: object): InvocationReport {
+    this.deps.logger.resetKeys();
+    if (context) this.deps.logger.addContext(context as never);
+    return new InvocationReport(this.deps);
+  }
+}
+
+export class InvocationReport {
+  private known: Known = {};
+
+  constructor(private readonly deps: ReporterDependencies) {}
+
+  /** Keys learned about the trigger: appended to every later log line and kept for the outcome event. */
+  learn(keys: Record<string, unknown>): void {
+    const defined = Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined));
+    this.known = { ...this.known, ...defined };
+    this.deps.logger.appendKeys(bounded(defined));
+  }
+
+  async outcome(outcome: Outcome, abortSignal: AbortSignal): Promise<void> {
     const kind = outcomeKind(outcome);
-    const { outcome: _, ...facts } = outcome;
-    const logged = bounded({ ...subject, outcome: outcome.outcome, ...facts, redrive: kind === 'STARTED' });
-    if (outcome.outcome === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[outcome.outcome], logged);
-    else this.deps.logger.info(LOG_MESSAGES[outcome.outcome], logged);
+    const { outcome: name, ...facts } = outcome;
+    const line = bounded({ outcome: name, ...facts, redrive: kind === 'STARTED' });
+    if (name === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[name], line);
+    else this.deps.logger.info(LOG_MESSAGES[name], line);
 
     const reason = 'reason' in outcome ? outcome.reason : undefined;
-    this.count(metricsOf(outcome), subject, reason);
-    await this.publish(kind, subject, {
+    this.count(metricsOf(outcome), reason);
+    await this.publish(kind, {
       reason,
       detail: outcome.outcome === 'SKIPPED' ? outcome.detail : outcome.outcome === 'DEAD_LETTERED' ? outcome.error : undefined,
-      ...(outcome.outcome === 'SCHEDULED' ? { delaySeconds: outcome.delaySeconds, redriveAt: outcome.redriveAt } : {}),
+      ...(outcome.outcome === 'SCHEDULED'
+        ? { delaySeconds: outcome.delaySeconds, redriveAt: outcome.redriveAt, scheduleReason: outcome.scheduleReason }
+        : {}),
       ...(outcome.outcome === 'REDRIVEN' ? { redriveDate: outcome.redriveDate } : {}),
       ...(kind === 'FAILED' ? { final: true } : {}),
-    });
+    }, abortSignal);
   }
 
   /** An error the invocation fails with: Lambda retries it, then keeps it in the dead-letter queue. */
-  async failure(error: unknown, subject: Subject): Promise<void> {
-    const name = (error as Error)?.name ?? 'Error';
-    const message = truncate((error as Error)?.message ?? String(error), MAX_CAUSE_LENGTH);
+  async failure(error: unknown, abortSignal: AbortSignal): Promise<void> {
+    const name = errorName(error);
+    const message = truncate(errorMessage(error), MAX_CAUSE_LENGTH);
     this.deps.logger.error('invocation failed; Lambda retries it, then keeps it in the dead-letter queue', bounded({
-      ...subject, outcome: 'FAILED', failure: name, failureMessage: message,
+      outcome: 'FAILED', failure: name, failureMessage: message,
     }));
-    this.count([MetricName.FAILURES], subject, undefined);
-    await this.publish('FAILED', subject, { reason: name, detail: message, final: false });
+    this.count([MetricName.FAILURES], undefined);
+    await this.publish('FAILED', { reason: name, detail: message, final: false }, abortSignal);
   }
 
-  private count(metricNames: string[], subject: Subject, reason: string | undefined): void {
-    const stateMachine = subject.stateMachineArn?.split(':')[6];
+  private count(metricNames: string[], reason: string | undefined): void {
+    const stateMachine = this.known.stateMachineArn?.split(':')[6];
     for (const metricName of metricNames) {
       // One record per group of dimension sets that share no key: Powertools warns about shared keys.
       const groups: Record<string, string>[][] = [[{}, ...(stateMachine ? [{ StateMachine: stateMachine }] : [])]];
@@ -76,16 +102,17 @@ export class Reporter {
     }
   }
 
-  private async publish(kind: OutcomeKind, subject: Subject, facts: Partial<OutcomeDetail>): Promise<void> {
+  private async publish(kind: OutcomeKind, facts: Partial<OutcomeDetail>, abortSignal: AbortSignal): Promise<void> {
     const detail: OutcomeDetail = {
       autoRedrive: this.deps.name,
       outcome: kind,
-      eventId: subject.eventId,
-      executionArn: subject.executionArn,
-      stateMachineArn: subject.stateMachineArn,
-      redriveCount: subject.redriveCount,
-      error: subject.error,
-      cause: subject.cause,
+      eventId: this.known.eventId ?? '(none)',
+      executionArn: this.known.executionArn,
+      stateMachineArn: this.known.stateMachineArn,
+      redriveCount: this.known.redriveCount,
+      error: this.known.error,
+      cause: this.known.cause,
+      trigger: this.known.trigger,
       ...facts,
     };
     try {
@@ -95,19 +122,18 @@ export class Reporter {
           DetailType: OutcomeDetailType[kind],
           Detail: JSON.stringify(bounded(detail)),
           EventBusName: this.deps.eventBusName,
-          Resources: subject.executionArn ? [subject.executionArn] : [],
+          Resources: this.known.executionArn ? [this.known.executionArn] : [],
         }],
-      }));
+      }), { abortSignal });
       if (result.FailedEntryCount) {
         const [entry] = result.Entries ?? [];
         throw Object.assign(new Error(entry?.ErrorMessage ?? 'PutEvents rejected the entry'), { name: entry?.ErrorCode ?? 'FailedEntry' });
       }
     } catch (error) {
       this.deps.logger.warn('outcome event not published; the decision stands', bounded({
-        ...subject, outcomeEvent: OutcomeDetailType[kind], failure: (error as Error)?.name, failureMessage: (error as Error)?.message,
+        outcomeEvent: OutcomeDetailType[kind], failure: errorName(error), failureMessage: errorMessage(error),
       }));
-      const metrics = this.deps.metrics.singleMetric();
-      metrics.addMetric(MetricName.OUTCOME_EVENT_FAILURES, MetricUnit.Count, 1);
+      this.deps.metrics.singleMetric().addMetric(MetricName.OUTCOME_EVENT_FAILURES, MetricUnit.Count, 1);
     }
   }
 }
@@ -130,7 +156,7 @@ function metricsOf(outcome: Outcome): string[] {
     case 'REDRIVEN':
       return [MetricName.STARTED];
     case 'SCHEDULED':
-      return [MetricName.SCHEDULED];
+      return [outcome.scheduleReason === ScheduleReason.THROTTLED ? MetricName.PUT_OFF : MetricName.SCHEDULED];
     case 'SKIPPED':
       return outcome.reason === SkipReason.EXHAUSTED ? [MetricName.SKIPPED, MetricName.EXHAUSTED] : [MetricName.SKIPPED];
     case 'DEAD_LETTERED':

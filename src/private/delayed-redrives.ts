@@ -8,43 +8,52 @@ import { grantSendOnly } from './send-to-queue';
 
 /** Schedule group names are at most 64 characters. */
 const MAX_SCHEDULE_GROUP_NAME_LENGTH = 64;
+const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
+
+export interface DelayedRedrivesProps {
+  /** Where a schedule's invocation goes when EventBridge Scheduler cannot deliver it. */
+  readonly deadLetterQueue: sqs.IQueue;
+}
 
 /**
- * What a delayed redrive needs: a schedule group the construct owns, and a role EventBridge
- * Scheduler assumes to invoke the handler (and to keep an undeliverable invocation in the DLQ).
+ * What a one-time schedule needs, in every configuration (a backoff's delay, or a check or redrive
+ * put off because Step Functions throttled it): a schedule group the construct owns, and a role
+ * EventBridge Scheduler assumes to invoke the handler and to keep an undeliverable invocation in
+ * the dead-letter queue.
  */
 export class DelayedRedrives extends Construct {
   public readonly scheduleGroupName: string;
   public readonly schedulerRole: iam.Role;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DelayedRedrivesProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     this.scheduleGroupName = Names.uniqueResourceName(this, { maxLength: MAX_SCHEDULE_GROUP_NAME_LENGTH });
     new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: this.scheduleGroupName });
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      assumedBy: new iam.ServicePrincipal(SCHEDULER_SERVICE, {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'Lets EventBridge Scheduler invoke the AutoRedrive handler when a delayed redrive is due',
+      description: 'Lets EventBridge Scheduler invoke the AutoRedrive handler when a delayed or put-off redrive is due',
     });
+    grantSendOnly(props.deadLetterQueue, this.schedulerRole);
   }
 
-  /** Lets the schedules invoke the handler and dead-letter into the queue; lets the handler create them. */
-  public wire(handler: lambda.IFunction, handlerRole: iam.IRole, deadLetterQueue: sqs.IQueue): void {
+  /** Lets the schedules invoke the handler. */
+  public grantScheduleInvoke(handler: lambda.IFunction): void {
     // The schedules target the handler's unqualified ARN: no version or alias needs the permission.
     this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [handler.functionArn] }));
-    grantSendOnly(deadLetterQueue, this.schedulerRole);
+  }
 
-    const stack = Stack.of(this);
-    handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+  /** Lets a principal create schedules in the group, run as the scheduler role. */
+  public grantCreateSchedules(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['scheduler:CreateSchedule'],
-      resources: [stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/*` })],
+      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/*` })],
     }));
-    handlerRole.addToPrincipalPolicy(new iam.PolicyStatement({
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['iam:PassRole'],
       resources: [this.schedulerRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE } },
     }));
   }
 }

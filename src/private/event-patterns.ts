@@ -1,8 +1,8 @@
 import * as events from 'aws-cdk-lib/aws-events';
-import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from '../shared/contract';
-import { MAX_EVENT_PATTERN_LENGTH } from '../shared/limits';
 import { splitByLength } from './split-by-length';
 import { WatchedStateMachine } from './watched-state-machine';
+import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from '../shared/contract';
+import { MAX_EVENT_PATTERN_LENGTH } from '../shared/limits';
 
 
 /** `"<arn>",` in the serialized pattern. */

@@ -1,6 +1,6 @@
-import { MAX_MANAGED_POLICY_LENGTH } from '../shared/limits';
 import { splitByLength } from './split-by-length';
 import { WatchedStateMachine } from './watched-state-machine';
+import { MAX_MANAGED_POLICY_LENGTH } from '../shared/limits';
 
 /** The policy document around the resource list: version, effect, action, brackets. */
 const POLICY_OVERHEAD = 200;

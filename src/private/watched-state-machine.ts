@@ -14,15 +14,24 @@ export interface WatchedStateMachine {
   readonly arnLengthAtMost: number;
   /** True when the state machine is known to be an Express one. */
   readonly isExpress: boolean;
+  /** The alias or version the ARN names after the state machine's name (`prod` in `...:stateMachine:orders:prod`), if any. */
+  readonly qualifier?: string;
 }
 
 /** `arn:` + partition + `:states:` + region + `:` + account + `:stateMachine:`, for the longest of each. */
 const ARN_PREFIX_LENGTH_AT_MOST = 'arn:aws-iso-b:states:ap-southeast-5:123456789012:stateMachine:'.length + 4;
+const STATE_MACHINE_RESOURCE = ':stateMachine:';
+
+/** The state machines, each once, in the order given. */
+export function watchStateMachines(stateMachines: sfn.IStateMachine[]): WatchedStateMachine[] {
+  return [...new Set(stateMachines)].map(describeWatchedStateMachine);
+}
 
 export function describeWatchedStateMachine(stateMachine: sfn.IStateMachine): WatchedStateMachine {
   const resource = stateMachine.node.defaultChild instanceof sfn.CfnStateMachine ? stateMachine.node.defaultChild : undefined;
   const arn = stateMachine.stateMachineArn;
-  const name = nameOf(stateMachine, resource);
+  const fromArn = resourceNameInArn(arn);
+  const name = nameOf(stateMachine, resource, fromArn?.name);
   const nameIsKnown = !Token.isUnresolved(name);
   const arnLengthAtMost = Token.isUnresolved(arn)
     ? ARN_PREFIX_LENGTH_AT_MOST + (nameIsKnown ? name.length : MAX_STATE_MACHINE_NAME_LENGTH)
@@ -33,12 +42,27 @@ export function describeWatchedStateMachine(stateMachine: sfn.IStateMachine): Wa
     name,
     arnLengthAtMost,
     isExpress: resource?.stateMachineType === sfn.StateMachineType.EXPRESS,
+    qualifier: fromArn?.qualifier,
   };
 }
 
-function nameOf(stateMachine: sfn.IStateMachine, resource: sfn.CfnStateMachine | undefined): string {
+function nameOf(stateMachine: sfn.IStateMachine, resource: sfn.CfnStateMachine | undefined, nameInArn: string | undefined): string {
   const declared = resource ? Stack.of(resource).resolve(resource.stateMachineName) : undefined;
   if (typeof declared === 'string') return declared;
   if (stateMachine instanceof sfn.StateMachine) return stateMachine.stateMachineName;
+  if (nameInArn !== undefined) return nameInArn;
   return Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName!;
+}
+
+/**
+ * The name, and the alias or version after it, when the ARN spells them out at synth time (an
+ * imported ARN, or one built from a known name); undefined otherwise.
+ */
+function resourceNameInArn(arn: string): { name: string; qualifier?: string } | undefined {
+  const at = arn.indexOf(STATE_MACHINE_RESOURCE);
+  if (at < 0) return undefined;
+  const resourceName = arn.slice(at + STATE_MACHINE_RESOURCE.length);
+  if (Token.isUnresolved(resourceName)) return undefined;
+  const [name, ...qualifier] = resourceName.split(':');
+  return { name, qualifier: qualifier.length > 0 ? qualifier.join(':') : undefined };
 }

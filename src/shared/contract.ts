@@ -6,18 +6,14 @@
 export const ENV = {
   /** JSON of {@link HandlerPolicy}. */
   POLICY: 'AUTO_REDRIVE_POLICY',
-  /**
-   * The rules are named `<prefix>-1` to `<prefix>-<count>`. Their event patterns are the one list
-   * of watched state machines: the handler reads them (DescribeRule) instead of a copy that could
-   * outgrow Lambda's 4 KB environment.
-   */
-  RULE_NAME_PREFIX: 'AUTO_REDRIVE_RULE_NAME_PREFIX',
-  RULE_COUNT: 'AUTO_REDRIVE_RULE_COUNT',
   /** URL of the dead-letter queue the handler writes events to that must not be retried. */
   DEAD_LETTER_QUEUE_URL: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL',
-  /** The schedule group delayed redrives are kept in; unset when the backoff never delays. */
+  /**
+   * The schedule group delayed and put-off redrives are kept in. Set in every configuration: even
+   * with `Backoff.none()` a throttled check or redrive is put off with a one-time schedule.
+   */
   SCHEDULE_GROUP: 'AUTO_REDRIVE_SCHEDULE_GROUP',
-  /** The role EventBridge Scheduler assumes to invoke the handler when a delayed redrive is due. */
+  /** The role EventBridge Scheduler assumes to invoke the handler when a schedule is due. */
   SCHEDULER_ROLE_ARN: 'AUTO_REDRIVE_SCHEDULER_ROLE_ARN',
   /** The dead-letter queue's ARN, for the schedules' dead-letter config. */
   DEAD_LETTER_QUEUE_ARN: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN',
@@ -31,9 +27,11 @@ export const ENV = {
   TRACING: 'AUTO_REDRIVE_TRACING',
 } as const;
 
-export function ruleName(prefix: string, index: number): string {
-  return `${prefix}-${index + 1}`;
-}
+/**
+ * The AWS SDK's retry settings for the handler, read by the SDK itself from the environment:
+ * adaptive mode slows the client down when a service throttles.
+ */
+export const SDK_RETRY_ENVIRONMENT = { AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' } as const;
 
 export type ErrorFilterMode = 'ALL' | 'ALLOW_ONLY' | 'DENY';
 
@@ -64,7 +62,11 @@ export interface HandlerPolicy {
 /** Why an event was not redriven. Logged and, later, published with every skip. */
 export const SkipReason = {
   MAP_RUN_CHILD: 'MAP_RUN_CHILD',
-  STATE_MACHINE_NOT_CHOSEN: 'STATE_MACHINE_NOT_CHOSEN',
+  /**
+   * A schedule came due for a state machine the construct no longer watches: the role may no longer
+   * describe or redrive its executions (AccessDenied on the schedule's path).
+   */
+  NO_LONGER_WATCHED: 'NO_LONGER_WATCHED',
   STATUS_NOT_CHOSEN: 'STATUS_NOT_CHOSEN',
   NOT_REDRIVABLE: 'NOT_REDRIVABLE',
   EXHAUSTED: 'EXHAUSTED',
@@ -96,26 +98,51 @@ export interface DeadLetterMessage {
   readonly source: typeof LIBRARY_SOURCE;
   readonly reason: DeadLetterReason;
   readonly error: string;
+  /** The execution the event was about, when it could be read. */
+  readonly executionArn?: string;
+  /**
+   * The event as received. When the whole message would pass SQS's 256 KiB, the event's JSON text
+   * cut short instead, with `eventTruncated` true.
+   */
   readonly event: unknown;
+  readonly eventTruncated?: boolean;
 }
 
 /**
- * What a schedule delivers to the handler when a delayed redrive is due. The handler checks the
- * execution again (DescribeExecution) before it redrives.
+ * What a schedule delivers to the handler when a redrive is due: after the backoff's delay, or
+ * after a check or redrive was put off because Step Functions throttled it. The handler checks
+ * the execution again (DescribeExecution) before it redrives.
  */
 export const SCHEDULED_REDRIVE_DETAIL_TYPE = 'Scheduled Redrive';
+
+export const ScheduleReason = {
+  /** The backoff's delay. */
+  BACKOFF: 'BACKOFF',
+  /** Step Functions throttled the check or the redrive past the SDK's retries. */
+  THROTTLED: 'THROTTLED',
+} as const;
+export type ScheduleReason = typeof ScheduleReason[keyof typeof ScheduleReason];
 
 export interface ScheduledRedrive {
   readonly 'source': typeof LIBRARY_SOURCE;
   readonly 'detail-type': typeof SCHEDULED_REDRIVE_DETAIL_TYPE;
   readonly 'detail': {
     readonly executionArn: string;
-    /** The redrive count the failure had when the redrive was scheduled. */
-    readonly redriveCount: number;
+    /**
+     * The redrive count of the failure the redrive is for. Absent when it was not known (a
+     * throttled check of an event without one): the execution's count then decides.
+     */
+    readonly redriveCount?: number;
     /** The id of the event that scheduled it. */
     readonly eventId: string;
     /** ISO 8601, UTC. */
     readonly scheduledFor: string;
+    /** BACKOFF when absent (schedules made before put-offs existed). */
+    readonly reason?: ScheduleReason;
+    /** How many times the redrive has been put off for throttling, this one included. */
+    readonly putOffs?: number;
+    /** For a put-off: whether the backoff had been waited already; a BACKOFF schedule always has. */
+    readonly backoffWaited?: boolean;
   };
 }
 
@@ -151,6 +178,10 @@ export interface OutcomeDetail {
   readonly cause?: string;
   /** Failed: true when the event is in the dead-letter queue; false when Lambda will retry it. */
   readonly final?: boolean;
+  /** What brought the execution to the handler: `event` (a Step Functions event) or `schedule` (a due redrive). */
+  readonly trigger?: string;
+  /** Scheduled: BACKOFF (the policy's delay) or THROTTLED (put off). */
+  readonly scheduleReason?: string;
 }
 
 export const DEFAULT_METRICS_NAMESPACE = 'CdkStepFunctionsRedrive';
@@ -159,6 +190,8 @@ export const DEFAULT_METRICS_NAMESPACE = 'CdkStepFunctionsRedrive';
 export const MetricName = {
   STARTED: 'RedrivesStarted',
   SCHEDULED: 'RedrivesScheduled',
+  /** Checks or redrives that Step Functions throttled past the SDK's retries, put off with a schedule. */
+  PUT_OFF: 'RedrivesPutOff',
   SKIPPED: 'RedrivesSkipped',
   EXHAUSTED: 'RedrivesExhausted',
   FAILURES: 'RedriveFailures',

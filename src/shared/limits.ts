@@ -17,3 +17,20 @@ export const MAX_EVENT_PATTERN_LENGTH = 2048;
 
 /** IAM's limit on the size of one customer managed policy, white space excluded. */
 export const MAX_MANAGED_POLICY_LENGTH = 6144;
+
+/**
+ * Step Functions remembers a RedriveExecution client token for 15 minutes, and only the last 10
+ * tokens that redrove an execution.
+ */
+export const CLIENT_TOKEN_TTL_MS = 15 * 60 * 1000;
+export const CLIENT_TOKEN_MEMORY = 10;
+
+/**
+ * An event handled within this long of the stop it reports, carrying its redrive count, may be
+ * redriven on its word alone when maxRedrives is at most CLIENT_TOKEN_MEMORY: its token then makes
+ * a duplicate harmless. Any other trigger looks at the execution first.
+ */
+export const FRESH_EVENT_MS = 60 * 1000;
+
+/** SQS takes a message body of at most 256 KiB. */
+export const MAX_SQS_MESSAGE_BYTES = 256 * 1024;

@@ -1,107 +1,399 @@
 import * as fc from 'fast-check';
-import { decide, errorAllowed } from '../../lambda/redrive/decide';
-import { parseFailureEvent } from '../../lambda/redrive/failure-event';
-import { HandlerPolicy } from '../../src/shared/contract';
-import { executionArn, failureEvent, STATE_MACHINE_ARN_PREFIX } from '../support/events';
+import { Decision, decide, errorAllowed, isFresh, policySkip, sinceFailureSkip } from '../../lambda/redrive/decide';
+import { redriveDelaySeconds } from '../../lambda/redrive/delay';
+import { putOffScheduleName, redriveClientToken, redriveScheduleName } from '../../lambda/redrive/idempotency';
+import { ExecutionFacts, RedriveRequest } from '../../lambda/redrive/request';
+import { BackoffSpec, ErrorFilterSpec, HandlerPolicy } from '../../src/shared/contract';
+import { CLIENT_TOKEN_MEMORY, FRESH_EVENT_MS, REDRIVE_WINDOW_MS } from '../../src/shared/limits';
 
 const NOW = new Date('2026-11-21T12:00:00Z');
-const DAY = 24 * 60 * 60 * 1000;
-const WATCHED = new Set([`${STATE_MACHINE_ARN_PREFIX}orders`]);
+const SECOND = 1000;
+const HOUR = 60 * 60 * SECOND;
+const DAY = 24 * HOUR;
+const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:run-1';
+
+const NO_BACKOFF: BackoffSpec = { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false };
+const fixed = (seconds: number): BackoffSpec => ({ kind: 'FIXED', initialDelaySeconds: seconds, maxDelaySeconds: seconds, multiplier: 1, jitter: false });
+const exponential = (overrides: Partial<BackoffSpec> = {}): BackoffSpec =>
+  ({ kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: false, ...overrides });
+
 const POLICY: HandlerPolicy = {
   maxRedrives: 3,
   statuses: ['FAILED', 'TIMED_OUT'],
   errorFilter: { mode: 'DENY', patterns: ['States.Runtime'] },
-  backoff: { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false },
+  backoff: NO_BACKOFF,
   dryRun: false,
 };
+const FACTS: ExecutionFacts = {
+  status: 'FAILED',
+  redriveStatus: 'REDRIVABLE',
+  redriveCount: 0,
+  stopDate: NOW.getTime() - SECOND,
+  error: 'Lambda.ServiceException',
+  cause: 'The service is unavailable',
+};
 
-const decideFor = (options: Parameters<typeof failureEvent>[0], policy: Partial<HandlerPolicy> = {}) =>
-  decide(parseFailureEvent(failureEvent({ stopDate: NOW.getTime() - 1000, ...options })), { ...POLICY, ...policy }, WATCHED, NOW, 0.5);
+const policyWith = (overrides: Partial<HandlerPolicy> = {}): HandlerPolicy => ({ ...POLICY, ...overrides });
+const factsWith = (overrides: Partial<ExecutionFacts> = {}): ExecutionFacts => ({ ...FACTS, ...overrides });
+/** REDRIVE, SCHEDULE <seconds> [clamped], or the skip reason. */
+const summary = (decision: Decision): string => {
+  switch (decision.action) {
+    case 'REDRIVE': return 'REDRIVE';
+    case 'SCHEDULE': return `SCHEDULE ${decision.delaySeconds}${decision.clamped ? ' clamped' : ''}`;
+    case 'SKIP': return decision.reason;
+  }
+};
 
 describe('decide', () => {
-  test.each<[string, Parameters<typeof failureEvent>[0], Partial<HandlerPolicy>, string]>([
-    ['a failed execution of a watched state machine', {}, {}, 'REDRIVE'],
-    ['a timed-out execution', { status: 'TIMED_OUT', error: null }, {}, 'REDRIVE'],
+  test.each<[string, Partial<ExecutionFacts>, Partial<HandlerPolicy>, string]>([
+    ['a failed, redrivable execution', {}, {}, 'REDRIVE'],
+    ['a timed-out execution without an error', { status: 'TIMED_OUT', error: undefined }, {}, 'REDRIVE'],
     ['an aborted execution when ABORTED is chosen', { status: 'ABORTED' }, { statuses: ['ABORTED'] }, 'REDRIVE'],
-    ['an event without redriveStatus, redriveCount or stopDate', { redriveStatus: null, redriveCount: null, stopDate: null }, {}, 'REDRIVE'],
-    ['redriveCount one below the limit', { redriveCount: 2 }, {}, 'REDRIVE'],
-    ['stopped just under 14 days ago', { stopDate: NOW.getTime() - 14 * DAY + 1000 }, {}, 'REDRIVE'],
-    ['a Distributed Map child', { executionArn: executionArn('orders/label', 'child') }, {}, 'MAP_RUN_CHILD'],
-    ['an unwatched state machine', { executionArn: executionArn('other', 'run') }, {}, 'STATE_MACHINE_NOT_CHOSEN'],
+    ['facts without redriveStatus, redriveCount or stopDate', { redriveStatus: undefined, redriveCount: undefined, stopDate: undefined }, {}, 'REDRIVE'],
     ['an aborted execution by default', { status: 'ABORTED' }, {}, 'STATUS_NOT_CHOSEN'],
     ['a succeeded execution', { status: 'SUCCEEDED' }, {}, 'STATUS_NOT_CHOSEN'],
-    ['NOT_REDRIVABLE', { redriveStatus: 'NOT_REDRIVABLE' }, {}, 'NOT_REDRIVABLE'],
-    ['REDRIVE_IN_PROGRESS', { redriveStatus: 'REDRIVE_IN_PROGRESS' }, {}, 'NOT_REDRIVABLE'],
+    ['a running execution', { status: 'RUNNING' }, {}, 'STATUS_NOT_CHOSEN'],
+    ['a pending redrive', { status: 'PENDING_REDRIVE' }, {}, 'STATUS_NOT_CHOSEN'],
+    ['an unknown status', { status: 'UNKNOWN' }, {}, 'STATUS_NOT_CHOSEN'],
+    ['a status of another case', { status: 'failed' }, {}, 'STATUS_NOT_CHOSEN'],
+    ['redriveStatus NOT_REDRIVABLE', { redriveStatus: 'NOT_REDRIVABLE' }, {}, 'NOT_REDRIVABLE'],
+    ['redriveStatus REDRIVE_IN_PROGRESS', { redriveStatus: 'REDRIVE_IN_PROGRESS' }, {}, 'NOT_REDRIVABLE'],
+    ['an unknown redriveStatus', { redriveStatus: 'SOMETHING' }, {}, 'NOT_REDRIVABLE'],
+    ['redriveCount one below the limit', { redriveCount: 2 }, {}, 'REDRIVE'],
     ['redriveCount at the limit', { redriveCount: 3 }, {}, 'EXHAUSTED'],
+    ['redriveCount over the limit', { redriveCount: 1000 }, {}, 'EXHAUSTED'],
+    ['redriveCount 0 with maxRedrives 1', { redriveCount: 0 }, { maxRedrives: 1 }, 'REDRIVE'],
+    ['redriveCount 1 with maxRedrives 1', { redriveCount: 1 }, { maxRedrives: 1 }, 'EXHAUSTED'],
+    ['an unknown redriveCount is never exhausted', { redriveCount: undefined }, { maxRedrives: 1 }, 'REDRIVE'],
     ['a denied error', { error: 'States.Runtime' }, {}, 'ERROR_NOT_ALLOWED'],
-    ['an error outside allowOnly', { error: 'States.Timeout' }, { errorFilter: { mode: 'ALLOW_ONLY', patterns: ['Lambda.*'] } }, 'ERROR_NOT_ALLOWED'],
-    ['no error under allowOnly', { error: null }, { errorFilter: { mode: 'ALLOW_ONLY', patterns: ['Lambda.*'] } }, 'ERROR_NOT_ALLOWED'],
-    ['stopped 14 days and a second ago', { stopDate: NOW.getTime() - 14 * DAY - 1000 }, {}, 'REDRIVE_WINDOW_CLOSED'],
-    ['dry run', {}, { dryRun: true }, 'DRY_RUN'],
-  ])('%s', (_name, options, policy, expected) => {
-    const decision = decideFor(options, policy);
-    expect(decision.action === 'REDRIVE' ? 'REDRIVE' : decision.reason).toBe(expected);
+    ['stopped exactly 14 days ago', { stopDate: NOW.getTime() - REDRIVE_WINDOW_MS }, {}, 'REDRIVE'],
+    ['stopped 14 days and 1 ms ago', { stopDate: NOW.getTime() - REDRIVE_WINDOW_MS - 1 }, {}, 'REDRIVE_WINDOW_CLOSED'],
+    ['stopped 30 days ago', { stopDate: NOW.getTime() - 30 * DAY }, {}, 'REDRIVE_WINDOW_CLOSED'],
+    ['a stop a little in the future (clock skew)', { stopDate: NOW.getTime() + 3 * SECOND }, {}, 'REDRIVE'],
+    ['dry run: decide still says what would happen', {}, { dryRun: true }, 'REDRIVE'],
+  ])('%s', (_name, facts, policy, expected) => {
+    expect(summary(decide(factsWith(facts), policyWith(policy), NOW, 0.5, false))).toBe(expected);
   });
 
-  test('exhaustion is reported before the error filter and dry run', () => {
-    expect(decideFor({ redriveCount: 5, error: 'States.Runtime' }, { dryRun: true })).toMatchObject({ reason: 'EXHAUSTED' });
+  test('the window is 14 days', () => {
+    expect(REDRIVE_WINDOW_MS).toBe(14 * DAY);
+  });
+
+  describe('error filters', () => {
+    const allow = (patterns: string[]): ErrorFilterSpec => ({ mode: 'ALLOW_ONLY', patterns });
+    const deny = (patterns: string[]): ErrorFilterSpec => ({ mode: 'DENY', patterns });
+    test.each<[string | undefined, ErrorFilterSpec, string]>([
+      ['States.Runtime', { mode: 'ALL', patterns: [] }, 'REDRIVE'],
+      [undefined, { mode: 'ALL', patterns: [] }, 'REDRIVE'],
+      ['Lambda.ServiceException', allow(['Lambda.*']), 'REDRIVE'],
+      ['Lambda.ServiceException', allow(['States.Timeout', 'Lambda.ServiceException']), 'REDRIVE'],
+      ['States.Timeout', allow(['Lambda.*']), 'ERROR_NOT_ALLOWED'],
+      [undefined, allow(['Lambda.*']), 'ERROR_NOT_ALLOWED'],
+      [undefined, allow(['*']), 'ERROR_NOT_ALLOWED'],
+      ['', allow(['*']), 'REDRIVE'],
+      ['States.Runtime', deny(['States.Runtime']), 'ERROR_NOT_ALLOWED'],
+      ['States.Runtime', deny(['States.*']), 'ERROR_NOT_ALLOWED'],
+      ['States.TaskFailed', deny(['*Failed']), 'ERROR_NOT_ALLOWED'],
+      ['Lambda.Unknown', deny(['*.*']), 'ERROR_NOT_ALLOWED'],
+      ['Anything', deny(['*']), 'ERROR_NOT_ALLOWED'],
+      ['States.RuntimeX', deny(['States.Runtime']), 'REDRIVE'],
+      ['MyStates.Runtime', deny(['States.*']), 'REDRIVE'],
+      [undefined, deny(['*']), 'REDRIVE'],
+    ])('error %j with %j -> %s', (error, errorFilter, expected) => {
+      expect(summary(decide(factsWith({ error }), policyWith({ errorFilter }), NOW, 0.5, false))).toBe(expected);
+    });
+  });
+
+  describe('backoff', () => {
+    test.each<[string, BackoffSpec, Partial<ExecutionFacts>, number, string]>([
+      ['none', NO_BACKOFF, {}, 0.5, 'REDRIVE'],
+      ['fixed', fixed(300), {}, 0.5, 'SCHEDULE 300'],
+      ['fixed 0 s', fixed(0), {}, 0.5, 'REDRIVE'],
+      ['exponential, first redrive', exponential(), { redriveCount: 0 }, 0.5, 'SCHEDULE 60'],
+      ['exponential, third redrive', exponential(), { redriveCount: 2 }, 0.5, 'SCHEDULE 240'],
+      ['exponential, unknown count: as the first', exponential(), { redriveCount: undefined }, 0.5, 'SCHEDULE 60'],
+      ['exponential, capped', exponential({ maxDelaySeconds: 100 }), { redriveCount: 2 }, 0.5, 'SCHEDULE 100'],
+      ['exponential with jitter, middle draw', exponential({ jitter: true }), { redriveCount: 2 }, 0.5, 'SCHEDULE 180'],
+      ['exponential with jitter, lowest draw', exponential({ jitter: true }), { redriveCount: 2 }, 0, 'SCHEDULE 120'],
+      ['fixed, no stop date: never clamped', fixed(20 * 24 * 3600), { stopDate: undefined }, 0.5, `SCHEDULE ${20 * 24 * 3600}`],
+    ])('%s', (_name, backoff, facts, random, expected) => {
+      expect(summary(decide(factsWith(facts), policyWith({ backoff }), NOW, random, false))).toBe(expected);
+    });
+
+    test('an exponential backoff from 0 s (which readHandlerConfig accepts) redrives at once, whatever the count', () => {
+      const policy = policyWith({ maxRedrives: 1000, backoff: exponential({ initialDelaySeconds: 0, multiplier: 10 }) });
+      expect(decide(factsWith({ redriveCount: 3 }), policy, NOW, 0.5, false)).toEqual({ action: 'REDRIVE' });
+      // 10^400 overflows to Infinity: 0 * Infinity must not turn into a delay to the end of the redrive window.
+      expect(decide(factsWith({ redriveCount: 400 }), policy, NOW, 0.5, false)).toEqual({ action: 'REDRIVE' });
+    });
+
+    test.each([NO_BACKOFF, fixed(300), exponential(), exponential({ jitter: true })])('once waited (%j): redrive now', (backoff) => {
+      expect(decide(FACTS, policyWith({ backoff }), NOW, 0.5, true)).toEqual({ action: 'REDRIVE' });
+    });
+
+    test('once waited, the policy still applies', () => {
+      expect(summary(decide(factsWith({ redriveCount: 3 }), policyWith({ backoff: fixed(300) }), NOW, 0.5, true))).toBe('EXHAUSTED');
+      expect(summary(decide(factsWith({ status: 'RUNNING' }), policyWith({ backoff: fixed(300) }), NOW, 0.5, true))).toBe('STATUS_NOT_CHOSEN');
+    });
+
+    describe('near the end of the redrive window: due at least 1 hour before it closes', () => {
+      const closesIn = (ms: number) => NOW.getTime() - REDRIVE_WINDOW_MS + ms;
+      test.each<[string, number, number, string]>([
+        ['a delay that ends 1 h before: kept', closesIn(2 * HOUR), 3600, 'SCHEDULE 3600'],
+        ['a delay 1 s longer: clamped', closesIn(2 * HOUR), 3601, 'SCHEDULE 3600 clamped'],
+        ['a long delay: clamped', closesIn(2 * HOUR), 7 * 24 * 3600, 'SCHEDULE 3600 clamped'],
+        ['a delay that would end 90 min after the stop + 14 days: clamped', closesIn(90 * 60 * SECOND), 3 * 3600, 'SCHEDULE 1800 clamped'],
+        ['closing in exactly 1 h: clamped to 0, redrive now', closesIn(HOUR), 60, 'REDRIVE'],
+        ['closing in 30 min: clamped to 0, redrive now', closesIn(30 * 60 * SECOND), 60, 'REDRIVE'],
+        ['closing now: redrive now', closesIn(0), 60, 'REDRIVE'],
+        ['a stop in the future (clock skew): clamped to the window from that stop', NOW.getTime() + 3 * SECOND, 30 * 24 * 3600, `SCHEDULE ${14 * 24 * 3600 - 3600 + 3} clamped`],
+      ])('%s', (_name, stopDate, seconds, expected) => {
+        expect(summary(decide(factsWith({ stopDate }), policyWith({ backoff: fixed(seconds) }), NOW, 0.5, false))).toBe(expected);
+      });
+
+      test('a jittered delay is clamped too', () => {
+        const decision = decide(factsWith({ stopDate: closesIn(2 * HOUR), redriveCount: 2 }),
+          policyWith({ backoff: exponential({ maxDelaySeconds: 86_400, initialDelaySeconds: 3600, jitter: true }) }), NOW, 0.99, false);
+        expect(decision).toEqual({ action: 'SCHEDULE', delaySeconds: 3600, clamped: true });
+      });
+    });
+  });
+
+  describe('policySkip', () => {
+    test('is undefined when the policy allows the redrive', () => {
+      expect(policySkip(FACTS, POLICY, NOW)).toBeUndefined();
+    });
+
+    test('says why, with the values, in this order: status, redriveStatus, count, error, window', () => {
+      const all: Partial<ExecutionFacts> = { status: 'ABORTED', redriveStatus: 'NOT_REDRIVABLE', redriveCount: 7, error: 'States.Runtime', stopDate: NOW.getTime() - 20 * DAY };
+      const stopped = new Date(NOW.getTime() - 20 * DAY).toISOString();
+      const expected = [
+        ['STATUS_NOT_CHOSEN', 'status ABORTED is not one of FAILED, TIMED_OUT'],
+        ['NOT_REDRIVABLE', 'redriveStatus is NOT_REDRIVABLE'],
+        ['EXHAUSTED', 'redriven 7 times already, the most allowed is 3'],
+        ['ERROR_NOT_ALLOWED', 'error States.Runtime is not allowed by the error filter'],
+        ['REDRIVE_WINDOW_CLOSED', `stopped at ${stopped}, more than 14 days ago`],
+      ];
+      const fixes: Partial<ExecutionFacts>[] = [{ status: 'FAILED' }, { redriveStatus: 'REDRIVABLE' }, { redriveCount: 0 }, { error: 'X' }, { stopDate: FACTS.stopDate }];
+      let facts = factsWith(all);
+      for (let i = 0; i < expected.length; i++) {
+        expect(policySkip(facts, POLICY, NOW)).toEqual({ action: 'SKIP', reason: expected[i][0], detail: expected[i][1] });
+        expect(decide(facts, POLICY, NOW, 0.5, true)).toEqual(policySkip(facts, POLICY, NOW));
+        facts = { ...facts, ...fixes[i] };
+      }
+      expect(policySkip(facts, POLICY, NOW)).toBeUndefined();
+    });
+
+    test('an execution without an error under ALLOW_ONLY says "(none)"', () => {
+      expect(policySkip(factsWith({ error: undefined }), policyWith({ errorFilter: { mode: 'ALLOW_ONLY', patterns: ['Lambda.*'] } }), NOW))
+        .toEqual({ action: 'SKIP', reason: 'ERROR_NOT_ALLOWED', detail: 'error (none) is not allowed by the error filter' });
+    });
+  });
+
+  describe('sinceFailureSkip', () => {
+    test.each<[string, Partial<ExecutionFacts>, number | undefined, string | undefined]>([
+      ['the same failure', { redriveCount: 2 }, 2, undefined],
+      ['the count moved on', { redriveCount: 3 }, 2, 'REDRIVEN_SINCE_FAILURE'],
+      ['the count moved on and it is running', { redriveCount: 3, status: 'RUNNING' }, 2, 'REDRIVEN_SINCE_FAILURE'],
+      ['the count moved on and it succeeded', { redriveCount: 3, status: 'SUCCEEDED' }, 2, 'REDRIVEN_SINCE_FAILURE'],
+      ['a count lower than the failure\'s', { redriveCount: 1 }, 2, 'REDRIVEN_SINCE_FAILURE'],
+      ['running again at the same count', { redriveCount: 2, status: 'RUNNING' }, 2, 'ALREADY_REDRIVEN_OR_RUNNING'],
+      ['pending redrive at the same count', { redriveCount: 2, status: 'PENDING_REDRIVE' }, 2, 'ALREADY_REDRIVEN_OR_RUNNING'],
+      ['succeeded at the same count', { redriveCount: 2, status: 'SUCCEEDED' }, 2, 'NOT_REDRIVABLE'],
+      ['timed out at the same count', { redriveCount: 2, status: 'TIMED_OUT' }, 2, undefined],
+      ['aborted at the same count', { redriveCount: 2, status: 'ABORTED' }, 2, undefined],
+      ['an unknown failure count: failed', { redriveCount: 5 }, undefined, undefined],
+      ['an unknown failure count: running', { redriveCount: 5, status: 'RUNNING' }, undefined, 'ALREADY_REDRIVEN_OR_RUNNING'],
+      ['an unknown failure count: pending redrive', { redriveCount: 5, status: 'PENDING_REDRIVE' }, undefined, 'ALREADY_REDRIVEN_OR_RUNNING'],
+      ['an unknown failure count: succeeded', { redriveCount: 5, status: 'SUCCEEDED' }, undefined, 'NOT_REDRIVABLE'],
+    ])('%s', (_name, now, failureCount, expected) => {
+      const skip = sinceFailureSkip(factsWith(now), failureCount);
+      expect(skip?.reason).toBe(expected);
+      if (skip) expect(skip.detail.length).toBeGreaterThan(0);
+    });
+
+    test('names both counts', () => {
+      expect(sinceFailureSkip(factsWith({ redriveCount: 4 }), 2)).toEqual({
+        action: 'SKIP', reason: 'REDRIVEN_SINCE_FAILURE', detail: 'the failure had redrive count 2, the execution is at 4 now',
+      });
+    });
+  });
+
+  describe('isFresh', () => {
+    const request = (claim: Partial<ExecutionFacts> | undefined, trigger: 'event' | 'schedule' = 'event'): RedriveRequest => ({
+      trigger,
+      eventId: 'e-1',
+      executionArn: ARN,
+      execution: { partition: 'aws', region: 'us-east-1', account: '123456789012', stateMachineName: 'orders', executionName: 'run-1' },
+      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+      redriveCount: claim?.redriveCount,
+      claim: claim && factsWith(claim),
+      backoffWaited: false,
+      putOffs: 0,
+    });
+    const stoppedAgo = (ms: number) => ({ stopDate: NOW.getTime() - ms, redriveCount: 1 });
+
+    test('the limits', () => {
+      expect(FRESH_EVENT_MS).toBe(60_000);
+      expect(CLIENT_TOKEN_MEMORY).toBe(10);
+    });
+
+    test.each<[string, RedriveRequest, Partial<HandlerPolicy>, boolean]>([
+      ['an event just handled', request(stoppedAgo(SECOND)), {}, true],
+      ['an event handled at the stop', request(stoppedAgo(0)), {}, true],
+      ['an event handled exactly 60 s after the stop', request(stoppedAgo(FRESH_EVENT_MS)), {}, true],
+      ['an event handled 60 s and 1 ms after the stop', request(stoppedAgo(FRESH_EVENT_MS + 1)), {}, false],
+      ['an event an hour old', request(stoppedAgo(HOUR)), {}, false],
+      ['a stop 5 s in the future (clock skew)', request(stoppedAgo(-5 * SECOND)), {}, true],
+      ['a stop 5 s and 1 ms in the future', request(stoppedAgo(-5 * SECOND - 1)), {}, false],
+      ['a stop an hour in the future', request(stoppedAgo(-HOUR)), {}, false],
+      ['an event without a redrive count', request({ stopDate: NOW.getTime() - SECOND, redriveCount: undefined }), {}, false],
+      ['an event without a stop date', request({ stopDate: undefined, redriveCount: 1 }), {}, false],
+      ['an event with a redrive count of 0', request({ stopDate: NOW.getTime() - SECOND, redriveCount: 0 }), {}, true],
+      ['a schedule, even with fresh facts', request(stoppedAgo(SECOND), 'schedule'), {}, false],
+      ['a trigger without a claim', request(undefined), {}, false],
+      ['maxRedrives of 10, what Step Functions remembers', request(stoppedAgo(SECOND)), { maxRedrives: CLIENT_TOKEN_MEMORY }, true],
+      ['maxRedrives of 11, more than Step Functions remembers', request(stoppedAgo(SECOND)), { maxRedrives: CLIENT_TOKEN_MEMORY + 1 }, false],
+      ['maxRedrives of 1000', request(stoppedAgo(SECOND)), { maxRedrives: 1000 }, false],
+    ])('%s', (_name, req, policy, expected) => {
+      expect(isFresh(req, policyWith(policy), NOW)).toBe(expected);
+    });
+
+    test('reads the claim\'s count, not only the request\'s', () => {
+      const claimWithoutCount = factsWith({ stopDate: NOW.getTime(), redriveCount: undefined });
+      expect(isFresh({ ...request(stoppedAgo(SECOND)), claim: claimWithoutCount }, POLICY, NOW)).toBe(false);
+    });
   });
 
   describe('properties', () => {
-    const eventArbitrary = fc.record({
-      status: fc.constantFrom('RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'),
-      redriveStatus: fc.option(fc.constantFrom('REDRIVABLE', 'NOT_REDRIVABLE', 'REDRIVE_IN_PROGRESS'), { nil: null }),
-      redriveCount: fc.option(fc.nat(2000), { nil: null }),
-      ageMs: fc.option(fc.integer({ min: 0, max: 30 * DAY }), { nil: null }),
-      error: fc.option(fc.constantFrom('States.Runtime', 'States.Timeout', 'Lambda.ServiceException', 'Custom'), { nil: null }),
-      machine: fc.constantFrom('orders', 'other', 'orders/label'),
-    });
-    const policyArbitrary = fc.record({
-      maxRedrives: fc.integer({ min: 1, max: 1000 }),
+    const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE', 'UNKNOWN'];
+    const PATTERNS = ['States.*', '*Timeout', 'Lambda.*Exception', '*', 'Custom', 'States.Runtime', 'a.b+c(*)', '*.*'];
+    const ERRORS = ['States.Runtime', 'States.Timeout', 'States.TaskFailed', 'Lambda.ServiceException', 'Lambda.Unknown', 'MyTimeout', 'Custom', 'a.b+c(d)', ''];
+
+    /** An independent oracle for a `*` pattern: `*` matches any run of characters, everything else itself. */
+    const globMatches = (name: string, pattern: string): boolean => {
+      if (pattern === '') return name === '';
+      if (pattern[0] === '*') {
+        for (let i = 0; i <= name.length; i++) if (globMatches(name.slice(i), pattern.slice(1))) return true;
+        return false;
+      }
+      return name.length > 0 && name[0] === pattern[0] && globMatches(name.slice(1), pattern.slice(1));
+    };
+    const filterAllows = (error: string | undefined, filter: ErrorFilterSpec): boolean => {
+      if (filter.mode === 'ALL') return true;
+      const matched = error !== undefined && filter.patterns.some((pattern) => globMatches(error, pattern));
+      return filter.mode === 'ALLOW_ONLY' ? matched : !matched;
+    };
+
+    const factsArbitrary: fc.Arbitrary<ExecutionFacts> = fc.record({
+      status: fc.constantFrom(...STATUSES),
+      redriveStatus: fc.option(fc.constantFrom('REDRIVABLE', 'NOT_REDRIVABLE', 'REDRIVE_IN_PROGRESS'), { nil: undefined }),
+      redriveCount: fc.option(fc.oneof(fc.nat(12), fc.nat(2000)), { nil: undefined }),
+      stopDate: fc.option(fc.oneof(
+        fc.integer({ min: -10 * SECOND, max: 30 * DAY }),
+        fc.integer({ min: REDRIVE_WINDOW_MS - 2 * DAY, max: REDRIVE_WINDOW_MS + HOUR }),
+      ).map((ageMs) => NOW.getTime() - ageMs), { nil: undefined }),
+      error: fc.option(fc.oneof(fc.constantFrom(...ERRORS), fc.string({ unit: fc.constantFrom('S', 't', 'a', '.', '*', 'x', '\n', 'é'), maxLength: 8 })), { nil: undefined }),
+    }, { requiredKeys: ['status'] });
+    const backoffArbitrary: fc.Arbitrary<BackoffSpec> = fc.oneof(
+      fc.constant(NO_BACKOFF),
+      fc.integer({ min: 0, max: 20 * 24 * 3600 }).map(fixed),
+      fc.record({
+        initialDelaySeconds: fc.integer({ min: 1, max: 86_400 }),
+        extraSeconds: fc.integer({ min: 0, max: 20 * 24 * 3600 }),
+        multiplier: fc.double({ min: 1, max: 10, noNaN: true }),
+        jitter: fc.boolean(),
+      }).map(({ initialDelaySeconds, extraSeconds, multiplier, jitter }) =>
+        exponential({ initialDelaySeconds, maxDelaySeconds: initialDelaySeconds + extraSeconds, multiplier, jitter })),
+    );
+    const policyArbitrary: fc.Arbitrary<HandlerPolicy> = fc.record({
+      maxRedrives: fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 1000 })),
       statuses: fc.subarray(['FAILED', 'TIMED_OUT', 'ABORTED'], { minLength: 1 }),
       errorFilter: fc.oneof(
-        fc.constant({ mode: 'ALL' as const, patterns: [] as string[] }),
-        fc.record({ mode: fc.constantFrom('ALLOW_ONLY' as const, 'DENY' as const), patterns: fc.subarray(['States.*', 'Lambda.*', 'Custom'], { minLength: 1 }) }),
+        fc.constant<ErrorFilterSpec>({ mode: 'ALL', patterns: [] }),
+        fc.record({ mode: fc.constantFrom<'ALLOW_ONLY' | 'DENY'>('ALLOW_ONLY', 'DENY'), patterns: fc.subarray(PATTERNS, { minLength: 1 }) }),
       ),
+      backoff: backoffArbitrary,
       dryRun: fc.boolean(),
     });
+    const random = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+    const input = fc.tuple(factsArbitrary, policyArbitrary, random, fc.boolean());
 
-    test('redrives only what every rule allows', () => {
-      fc.assert(fc.property(eventArbitrary, policyArbitrary, (e, policy) => {
-        const event = parseFailureEvent(failureEvent({
-          executionArn: executionArn(e.machine, 'run'),
-          status: e.status,
-          redriveStatus: e.redriveStatus,
-          redriveCount: e.redriveCount,
-          stopDate: e.ageMs === null ? null : NOW.getTime() - e.ageMs,
-          error: e.error,
-        }));
-        const decision = decide(event, { ...POLICY, ...policy }, WATCHED, NOW, 0.5);
-        const shouldRedrive = e.machine === 'orders' &&
-          policy.statuses.includes(e.status) &&
-          (e.redriveStatus === null || e.redriveStatus === 'REDRIVABLE') &&
-          (e.redriveCount ?? 0) < policy.maxRedrives &&
-          errorAllowed(e.error ?? undefined, policy.errorFilter) &&
-          (e.ageMs === null || e.ageMs <= 14 * DAY) &&
-          !policy.dryRun;
-        expect(decision.action === 'REDRIVE').toBe(shouldRedrive);
+    test('redrives or schedules exactly when every rule allows it', () => {
+      fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
+        const decision = decide(facts, policy, NOW, draw, backoffWaited);
+        const allowed = policy.statuses.includes(facts.status) &&
+          (facts.redriveStatus === undefined || facts.redriveStatus === 'REDRIVABLE') &&
+          (facts.redriveCount === undefined || facts.redriveCount < policy.maxRedrives) &&
+          filterAllows(facts.error, policy.errorFilter) &&
+          (facts.stopDate === undefined || NOW.getTime() - facts.stopDate <= 14 * DAY);
+        expect(decision.action !== 'SKIP').toBe(allowed);
         if (decision.action === 'SKIP') expect(decision.detail.length).toBeGreaterThan(0);
-      }), { numRuns: 2000 });
+      }), { numRuns: 5000 });
     });
 
-    test('is deterministic: the same input always gives the same decision', () => {
-      fc.assert(fc.property(eventArbitrary, policyArbitrary, (e, policy) => {
-        const event = parseFailureEvent(failureEvent({ executionArn: executionArn(e.machine, 'run'), status: e.status, redriveCount: e.redriveCount }));
-        expect(decide(event, { ...POLICY, ...policy }, WATCHED, NOW, 0.3)).toEqual(decide(event, { ...POLICY, ...policy }, WATCHED, NOW, 0.3));
+    test('never redrives or schedules at or beyond maxRedrives', () => {
+      fc.assert(fc.property(input, fc.nat(2000), ([facts, policy, draw, backoffWaited], count) => {
+        const decision = decide({ ...facts, redriveCount: policy.maxRedrives + (count % 3) }, policy, NOW, draw, backoffWaited);
+        expect(decision.action).toBe('SKIP');
       }));
     });
 
-    test('never redrives at or beyond maxRedrives', () => {
-      fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.nat(5000), (maxRedrives, redriveCount) => {
-        const decision = decideFor({ redriveCount }, { maxRedrives });
-        if (redriveCount >= maxRedrives) expect(decision).toMatchObject({ action: 'SKIP', reason: 'EXHAUSTED' });
-        else expect(decision.action).toBe('REDRIVE');
+    test('never redrives or schedules a status the policy did not choose, past the window, or an error the filter rejects', () => {
+      fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
+        const decision = decide(facts, policy, NOW, draw, backoffWaited);
+        if (decision.action === 'SKIP') return;
+        expect(policy.statuses).toContain(facts.status);
+        if (facts.stopDate !== undefined) expect(NOW.getTime() - facts.stopDate).toBeLessThanOrEqual(REDRIVE_WINDOW_MS);
+        expect(filterAllows(facts.error, policy.errorFilter)).toBe(true);
+      }), { numRuns: 3000 });
+    });
+
+    test('a schedule is only for an unwaited backoff, > 0 s, and due no later than 1 h before the window closes', () => {
+      fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
+        const decision = decide(facts, policy, NOW, draw, backoffWaited);
+        if (decision.action !== 'SCHEDULE') return;
+        expect(backoffWaited).toBe(false);
+        expect(policy.backoff.kind).not.toBe('NONE');
+        expect(Number.isFinite(decision.delaySeconds)).toBe(true);
+        expect(decision.delaySeconds).toBeGreaterThan(0);
+        const wanted = redriveDelaySeconds(policy.backoff, facts.redriveCount ?? 0, draw);
+        expect(decision.clamped).toBe(decision.delaySeconds < wanted);
+        if (!decision.clamped) expect(decision.delaySeconds).toBe(wanted);
+        if (facts.stopDate !== undefined) {
+          // As the redrive path computes the due time.
+          const due = new Date(NOW.getTime() + decision.delaySeconds * 1000).getTime();
+          expect(due).toBeLessThanOrEqual(facts.stopDate + REDRIVE_WINDOW_MS - HOUR);
+        } else {
+          expect(decision.clamped).toBe(false);
+        }
+      }), { numRuns: 5000 });
+    });
+
+    test('with no backoff, or once it is waited, never schedules', () => {
+      fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
+        expect(decide(facts, { ...policy, backoff: NO_BACKOFF }, NOW, draw, backoffWaited).action).not.toBe('SCHEDULE');
+        expect(decide(facts, policy, NOW, draw, true).action).not.toBe('SCHEDULE');
       }));
+    });
+
+    test('is deterministic and leaves its inputs alone', () => {
+      fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
+        const factsBefore = structuredClone(facts);
+        const policyBefore = structuredClone(policy);
+        const first = decide(facts, policy, NOW, draw, backoffWaited);
+        expect(decide(structuredClone(facts), structuredClone(policy), new Date(NOW.getTime()), draw, backoffWaited)).toEqual(first);
+        expect(facts).toEqual(factsBefore);
+        expect(policy).toEqual(policyBefore);
+      }));
+    });
+
+    test('errorAllowed agrees with the oracle for any error and patterns', () => {
+      const name = fc.string({ unit: fc.constantFrom('a', 'b', '.', '*', '+', '(', ')', '\n', '$', '^', '\\'), maxLength: 8 });
+      fc.assert(fc.property(fc.option(name, { nil: undefined }), fc.constantFrom('ALL', 'ALLOW_ONLY', 'DENY') as fc.Arbitrary<ErrorFilterSpec['mode']>,
+        fc.array(name.filter((pattern) => !pattern.includes('**') && pattern.length > 0), { maxLength: 3 }), (error, mode, patterns) => {
+          expect(errorAllowed(error, { mode, patterns })).toBe(filterAllows(error, { mode, patterns }));
+        }), { numRuns: 3000 });
     });
   });
 });
@@ -116,12 +408,53 @@ describe('errorAllowed', () => {
     ['States.Timeout', 'ALLOW_ONLY', ['States.Timeout'], true],
     ['states.timeout', 'ALLOW_ONLY', ['States.Timeout'], false],
     [undefined, 'ALLOW_ONLY', ['*'], false],
+    ['States.Timeout', 'ALLOW_ONLY', [], false],
     ['States.Runtime', 'DENY', ['States.Runtime'], false],
     ['States.RuntimeX', 'DENY', ['States.Runtime'], true],
+    ['States.Timeout', 'DENY', [], true],
     [undefined, 'DENY', ['*'], true],
     ['a.b+c(d)', 'ALLOW_ONLY', ['a.b+c(*)'], true],
     ['aXb+c(d)', 'ALLOW_ONLY', ['a.b+c(*)'], false],
-  ])('%s with %s %j -> %s', (error, mode, patterns, expected) => {
+    ['line\nbreak', 'ALLOW_ONLY', ['line*break'], true],
+  ])('%j with %s %j -> %s', (error, mode, patterns, expected) => {
     expect(errorAllowed(error, { mode, patterns })).toBe(expected);
+  });
+});
+
+describe('idempotency names', () => {
+  const arnArbitrary = fc.tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 80 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 80 }))
+    .map(([machine, name]) => `arn:aws:states:us-east-1:123456789012:execution:${machine}:${name}`);
+  const CLIENT_TOKEN = /^[!-~]{1,64}$/;
+  const SCHEDULE_NAME = /^[0-9a-zA-Z\-_.]{1,64}$/;
+
+  test('the redrive token: 1 to 64 of [!-~], the same for the same failure, different for another', () => {
+    fc.assert(fc.property(arnArbitrary, arnArbitrary, fc.nat(1000), fc.nat(1000), (arn, otherArn, count, otherCount) => {
+      const token = redriveClientToken(arn, count);
+      expect(token).toMatch(CLIENT_TOKEN);
+      expect(redriveClientToken(arn, count)).toBe(token);
+      if (count !== otherCount) expect(redriveClientToken(arn, otherCount)).not.toBe(token);
+      if (arn !== otherArn) expect(redriveClientToken(otherArn, count)).not.toBe(token);
+    }));
+  });
+
+  test('the backoff schedule name: at most 64 of [0-9a-zA-Z-_.], the same for the same failure, different for another', () => {
+    fc.assert(fc.property(arnArbitrary, arnArbitrary, fc.nat(1000), fc.nat(1000), (arn, otherArn, count, otherCount) => {
+      const name = redriveScheduleName(arn, count);
+      expect(name).toMatch(SCHEDULE_NAME);
+      expect(redriveScheduleName(arn, count)).toBe(name);
+      if (count !== otherCount) expect(redriveScheduleName(arn, otherCount)).not.toBe(name);
+      if (arn !== otherArn) expect(redriveScheduleName(otherArn, count)).not.toBe(name);
+    }));
+  });
+
+  test('put-off names: valid schedule names, one per put-off, none the backoff schedule\'s', () => {
+    fc.assert(fc.property(arnArbitrary, fc.option(fc.nat(1000), { nil: undefined }), (arn, count) => {
+      const names = Array.from({ length: 49 }, (_, putOffs) => putOffScheduleName(arn, count, putOffs));
+      for (const name of names) expect(name).toMatch(SCHEDULE_NAME);
+      expect(new Set(names).size).toBe(names.length);
+      expect(putOffScheduleName(arn, count, 3)).toBe(names[3]);
+      expect(names).not.toContain(redriveScheduleName(arn, count ?? 0));
+      if (count !== undefined) expect(names).not.toContain(putOffScheduleName(arn, undefined, 1));
+    }), { numRuns: 200 });
   });
 });

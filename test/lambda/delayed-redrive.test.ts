@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
-import { BackoffSpec } from '../../src/shared/contract';
+import { BackoffSpec, ENV } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
-import { HANDLER_ARN, startHandler } from '../support/handler-harness';
+import { startHandler } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;
 const MINUTE = 60_000;
@@ -29,6 +29,7 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     // redriveCount 1: delay 120 s, jitter draw 0.5 -> 90 s, rounded up to the whole second.
     expect(outcome).toEqual({
       outcome: 'SCHEDULED',
+      scheduleReason: 'BACKOFF',
       scheduleName: expect.stringMatching(/^redrive-[0-9a-f]{56}$/),
       redriveAt: '2026-11-21T10:01:31Z',
       alreadyScheduled: false,
@@ -37,22 +38,22 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     });
     const [schedule] = h.fake.scheduler.schedules.values();
     expect(schedule).toMatchObject({
-      GroupName: 'TestStackAutoRedriveDelayedRedrives',
+      GroupName: h.deployment.environment[ENV.SCHEDULE_GROUP],
       ScheduleExpression: 'at(2026-11-21T10:01:31)',
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Target: {
-        Arn: HANDLER_ARN,
-        RoleArn: 'arn:aws:iam::123456789012:role/auto-redrive-scheduler',
+        Arn: h.deployment.handlerArn,
+        RoleArn: h.deployment.environment[ENV.SCHEDULER_ROLE_ARN],
         RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
-        DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:123456789012:auto-redrive-dlq' },
+        DeadLetterConfig: { Arn: h.deployment.environment[ENV.DEAD_LETTER_QUEUE_ARN] },
       },
     });
     expect(JSON.parse(schedule.Target.Input!)).toEqual({
       'source': 'cdk-stepfunctions-redrive',
       'detail-type': 'Scheduled Redrive',
-      'detail': { executionArn: ORDER, redriveCount: 1, eventId: expect.any(String), scheduledFor: '2026-11-21T10:01:31Z' },
+      'detail': { executionArn: ORDER, redriveCount: 1, eventId: expect.any(String), scheduledFor: '2026-11-21T10:01:31Z', reason: 'BACKOFF' },
     });
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(0);
     expect(h.fake.callsOf('DescribeExecution')).toHaveLength(0);
@@ -115,17 +116,6 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(0);
   });
 
-  test('disabling the rule pauses AutoRedrive: a due schedule is skipped', async () => {
-    h.fake.stepFunctions.addExecution(ORDER);
-    await h.handler(failed());
-    h.fake.eventBridge.rules.get('TestStackAutoRedrive-1')!.State = 'DISABLED';
-
-    h.fake.clock.advance(10 * MINUTE);
-    const [outcome] = await h.fireDueSchedules();
-
-    expect(outcome).toMatchObject({ outcome: 'SKIPPED', reason: 'STATE_MACHINE_NOT_CHOSEN' });
-  });
-
   test('a delay that would pass the 14-day window is shortened to land inside it', async () => {
     await h.stop();
     h = await startHandler({ policy: { backoff: { ...EXPONENTIAL, initialDelaySeconds: 86_400, maxDelaySeconds: 12 * 86_400, jitter: false } } });
@@ -153,7 +143,7 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED', error: expect.stringContaining('ExecutionDoesNotExist') });
   });
 
-  test('a throttled CreateSchedule fails the invocation so it is retried', async () => {
+  test('a CreateSchedule throttled past the SDK\'s retries fails the invocation so it is retried', async () => {
     h.fake.faults.inject('CreateSchedule', { kind: 'error', code: 'ThrottlingException' }, 10);
     await expect(h.handler(failed())).rejects.toMatchObject({ name: 'ThrottlingException' });
   });

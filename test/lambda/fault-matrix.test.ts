@@ -22,40 +22,63 @@ const ANY_CALL: [string, Fault][] = [
 type Expected = 'FAILS' | { outcome: string; reason?: string };
 
 interface Call {
-  /** The call the fault is injected into. */
+  /** The call the fault is injected into, and the path it is on. */
   readonly operation: string;
+  readonly path: string;
   readonly policy: Partial<HandlerPolicy>;
   /** Brings the handler to the call and returns the event that makes it. */
   readonly arrange: (h: Harness) => Promise<unknown>;
+  /** How a fault of ANY_CALL is classified on this call, where it is not 'FAILS'. */
+  readonly anyCall?: Record<string, Expected>;
   readonly serviceErrors: [string, Expected][];
 }
 
-const failure = (h: Harness, stopDate = h.fake.clock.now()) => failureEvent({ executionArn: ORDER, stopDate });
+const failure = (h: Harness, stopDate: number | null = h.fake.clock.now()) => failureEvent({ executionArn: ORDER, stopDate });
+const PUT_OFF: Expected = { outcome: 'SCHEDULED' };
+const NO_LONGER_WATCHED: Expected = { outcome: 'SKIPPED', reason: 'NO_LONGER_WATCHED' };
+const REJECTED: Expected = { outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED' };
+
+/** A schedule due now: the handler is past the event and takes the schedule's path. */
+async function dueSchedule(h: Harness): Promise<unknown> {
+  h.fake.stepFunctions.addExecution(ORDER);
+  await h.handler(failure(h));
+  h.fake.clock.advance(5 * 60_000);
+  const [due] = h.fake.scheduler.takeDue();
+  return JSON.parse(due.Target.Input!);
+}
 
 const CALLS: Call[] = [
   {
-    operation: 'DescribeRule',
+    operation: 'DescribeExecution',
+    path: 'a late event',
     policy: { backoff: NONE },
-    arrange: async (h) => failure(h),
-    serviceErrors: [['ResourceNotFoundException', 'FAILS']],
+    arrange: async (h) => {
+      h.fake.stepFunctions.addExecution(ORDER);
+      return failure(h, null);
+    },
+    anyCall: { throttling: PUT_OFF },
+    serviceErrors: [['ExecutionDoesNotExist', REJECTED], ['InvalidArn', REJECTED], ['ExecutionLimitExceeded', PUT_OFF]],
   },
   {
     operation: 'RedriveExecution',
+    path: 'a fresh event',
     policy: { backoff: NONE },
     arrange: async (h) => {
       h.fake.stepFunctions.addExecution(ORDER);
       return failure(h);
     },
+    anyCall: { throttling: PUT_OFF },
     serviceErrors: [
-      ['ExecutionLimitExceeded', 'FAILS'],
+      ['ExecutionLimitExceeded', PUT_OFF],
       ['ExecutionNotRedrivable', { outcome: 'SKIPPED', reason: 'ALREADY_REDRIVEN_OR_RUNNING' }],
-      ['ExecutionDoesNotExist', { outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED' }],
-      ['InvalidArn', { outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED' }],
-      ['ValidationException', { outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED' }],
+      ['ExecutionDoesNotExist', REJECTED],
+      ['InvalidArn', REJECTED],
+      ['ValidationException', REJECTED],
     ],
   },
   {
     operation: 'CreateSchedule',
+    path: 'a fresh event',
     policy: { backoff: EXPONENTIAL },
     arrange: async (h) => failure(h),
     serviceErrors: [
@@ -67,38 +90,42 @@ const CALLS: Call[] = [
   },
   {
     operation: 'DescribeExecution',
+    path: 'a due schedule',
     policy: { backoff: EXPONENTIAL },
-    arrange: async (h) => {
-      h.fake.stepFunctions.addExecution(ORDER);
-      await h.handler(failure(h));
-      h.fake.clock.advance(5 * 60_000);
-      const [due] = h.fake.scheduler.takeDue();
-      return JSON.parse(due.Target.Input!);
-    },
-    serviceErrors: [
-      ['ExecutionDoesNotExist', { outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED' }],
-      ['InvalidArn', { outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED' }],
-    ],
+    arrange: dueSchedule,
+    anyCall: { 'throttling': PUT_OFF, 'access denied': NO_LONGER_WATCHED },
+    serviceErrors: [['ExecutionDoesNotExist', REJECTED], ['InvalidArn', REJECTED]],
+  },
+  {
+    operation: 'RedriveExecution',
+    path: 'a due schedule',
+    policy: { backoff: EXPONENTIAL },
+    arrange: dueSchedule,
+    anyCall: { 'throttling': PUT_OFF, 'access denied': NO_LONGER_WATCHED },
+    serviceErrors: [['ExecutionNotRedrivable', { outcome: 'SKIPPED', reason: 'ALREADY_REDRIVEN_OR_RUNNING' }], ['ExecutionDoesNotExist', REJECTED]],
   },
   {
     operation: 'SendMessage',
+    path: 'a bad event',
     policy: { backoff: NONE },
     arrange: async () => ({ id: 'bad-1', source: 'aws.states', detail: [] }),
-    serviceErrors: [['QueueDoesNotExist', 'FAILS'], ['KmsAccessDenied', 'FAILS']],
+    serviceErrors: [['QueueDoesNotExist', 'FAILS'], ['KmsAccessDenied', 'FAILS'], ['InvalidMessageContents', 'FAILS']],
   },
 ];
 
 const cases = CALLS.flatMap((call) => [
-  ...ANY_CALL.map(([name, fault]): [string, string, Call, Fault, Expected] => [call.operation, name, call, fault, 'FAILS']),
-  ...call.serviceErrors.map(([code, expected]): [string, string, Call, Fault, Expected] => [call.operation, code, call, { kind: 'error', code }, expected]),
+  ...ANY_CALL.map(([name, fault]): [string, string, string, Call, Fault, Expected] =>
+    [call.operation, call.path, name, call, fault, call.anyCall?.[name] ?? 'FAILS']),
+  ...call.serviceErrors.map(([code, expected]): [string, string, string, Call, Fault, Expected] =>
+    [call.operation, call.path, code, call, { kind: 'error', code }, expected]),
 ]);
 
 describe('fault matrix: every call, every fault, one classification, always recorded', () => {
   let h: Harness;
   afterEach(async () => h.stop());
 
-  test.each(cases)('%s meeting %s', async (operation, _name, call, fault, expected) => {
-    h = await startHandler({ policy: call.policy, maxAttempts: 1, requestTimeoutMs: 300 });
+  test.each(cases)('%s on %s meeting %s', async (operation, _path, _name, call, fault, expected) => {
+    h = await startHandler({ policy: call.policy, maxAttempts: 1, requestTimeoutMs: 300, retryMode: 'standard' });
     const event = await call.arrange(h);
     const reportedBefore = h.published().length;
     h.fake.faults.inject(operation, fault, 10);
@@ -120,7 +147,7 @@ describe('fault matrix: every call, every fault, one classification, always reco
   });
 
   test.each(ANY_CALL)('PutEvents meeting %s: the decision stands, the failure is logged and counted', async (_name, fault) => {
-    h = await startHandler({ policy: { backoff: NONE }, maxAttempts: 1, requestTimeoutMs: 300 });
+    h = await startHandler({ policy: { backoff: NONE }, maxAttempts: 1, requestTimeoutMs: 300, retryMode: 'standard' });
     h.fake.stepFunctions.addExecution(ORDER);
     h.fake.faults.inject('PutEvents', fault, 10);
 

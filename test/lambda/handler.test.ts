@@ -30,7 +30,7 @@ describe('handler against a local Step Functions endpoint', () => {
     }));
   });
 
-  test('a duplicated event does not redrive twice', async () => {
+  test('a duplicated event does not redrive twice, and is reported as already redriven', async () => {
     h.fake.stepFunctions.addExecution(ORDER);
     const event = failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() });
 
@@ -39,7 +39,7 @@ describe('handler against a local Step Functions endpoint', () => {
     const second = await h.handler(event);
 
     expect(first.outcome).toBe('REDRIVEN');
-    expect(second).toEqual(first);
+    expect(second).toMatchObject({ outcome: 'SKIPPED', reason: 'ALREADY_REDRIVEN_OR_RUNNING' });
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(2);
   });
@@ -60,7 +60,6 @@ describe('handler against a local Step Functions endpoint', () => {
 
   test.each([
     ['a Distributed Map child execution', { executionArn: executionArn('orders/map-label', 'child-1') }, 'MAP_RUN_CHILD'],
-    ['a state machine not chosen', { executionArn: executionArn('unwatched', 'run-1') }, 'STATE_MACHINE_NOT_CHOSEN'],
     ['a status not chosen', { status: 'ABORTED' }, 'STATUS_NOT_CHOSEN'],
     ['an execution that is not redrivable', { redriveStatus: 'NOT_REDRIVABLE' }, 'NOT_REDRIVABLE'],
     ['an exhausted execution', { redriveCount: 3 }, 'EXHAUSTED'],
@@ -73,6 +72,18 @@ describe('handler against a local Step Functions endpoint', () => {
     expect(outcome).toMatchObject({ outcome: 'SKIPPED', reason });
     expect(h.actions()).toHaveLength(0);
     expect(h.logs).toEqual([expect.objectContaining({ message: 'redrive skipped', reason, detail: expect.any(String) })]);
+  });
+
+  test('trusts the rule that delivered the event: the role, not a list in the handler, limits what is redriven', async () => {
+    await h.stop();
+    h = await startHandler({ stateMachines: ['orders'], expectAccessDenied: true });
+    const unwatched = executionArn('unwatched', 'run-1');
+    h.fake.stepFunctions.addExecution(unwatched);
+
+    await expect(h.handler(failureEvent({ executionArn: unwatched, stopDate: h.fake.clock.now() }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+
+    expect(h.fake.stepFunctions.redrivesOf(unwatched)).toBe(0);
+    expect(h.fake.iam.decisions.filter((d) => !d.allowed)).toEqual([expect.objectContaining({ action: 'states:RedriveExecution', resource: unwatched })]);
   });
 
   test('ExecutionNotRedrivable (redriven or running already) is a skip, not a failure', async () => {
@@ -97,12 +108,26 @@ describe('handler against a local Step Functions endpoint', () => {
 
     expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED', error: expect.stringContaining(code) });
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(1);
-    expect(h.deadLetters()).toEqual([{ source: 'cdk-stepfunctions-redrive', reason: 'REDRIVE_REJECTED', error: expect.stringContaining(code), event }]);
+    expect(h.deadLetters()).toEqual([{
+      source: 'cdk-stepfunctions-redrive', reason: 'REDRIVE_REJECTED', error: expect.stringContaining(code), executionArn: arn ?? ORDER, event,
+    }]);
   });
 
   test.each([
-    ['ThrottlingException', 400],
-    ['ExecutionLimitExceeded', 400],
+    ['ThrottlingException'],
+    ['ExecutionLimitExceeded'],
+  ])('%s past the SDK\'s retries puts the redrive off with a schedule', async (code) => {
+    h.fake.stepFunctions.addExecution(ORDER);
+    h.fake.faults.inject('RedriveExecution', { kind: 'error', code }, 10);
+
+    const outcome = await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
+
+    expect(outcome).toMatchObject({ outcome: 'SCHEDULED', scheduleReason: 'THROTTLED' });
+    expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(0);
+    expect(h.deadLetters()).toHaveLength(0);
+  });
+
+  test.each([
     ['AccessDeniedException', 400],
     ['InternalServerError', 500],
     ['ServiceUnavailable', 503],

@@ -1,6 +1,6 @@
 import { BackoffSpec } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
-import { AUTO_REDRIVE_NAME, startHandler } from '../support/handler-harness';
+import { startHandler } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;
 const ORDER = executionArn('orders', 'run-1');
@@ -29,11 +29,12 @@ describe('what the handler reports', () => {
       EventBusName: 'default',
       Resources: [ORDER],
       Detail: {
-        autoRedrive: AUTO_REDRIVE_NAME,
+        autoRedrive: h.autoRedriveName,
         outcome: 'STARTED',
         eventId: expect.any(String),
         executionArn: ORDER,
         stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+        trigger: 'event',
         redriveCount: 0,
         redriveDate: new Date(h.fake.clock.now()).toISOString(),
         error: 'Lambda.ServiceException',
@@ -41,8 +42,8 @@ describe('what the handler reports', () => {
       },
     }]);
     expect(metricsIn(h.emf)).toEqual([
-      `CdkStepFunctionsRedrive/RedrivesStarted{service=${AUTO_REDRIVE_NAME}}=1`,
-      `CdkStepFunctionsRedrive/RedrivesStarted{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/RedrivesStarted{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/RedrivesStarted{service=${h.autoRedriveName},StateMachine=orders}=1`,
     ]);
     expect(h.logs).toEqual([expect.objectContaining({
       level: 'INFO',
@@ -64,7 +65,7 @@ describe('what the handler reports', () => {
       DetailType: 'Redrive Scheduled',
       Detail: expect.objectContaining({ outcome: 'SCHEDULED', delaySeconds: 120, redriveAt: expect.stringMatching(/Z$/), redriveCount: 1 }),
     })]);
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedrivesScheduled{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedrivesScheduled{service=${h.autoRedriveName},StateMachine=orders}=1`);
   });
 
   test('a skip: Redrive Skipped with the reason, RedrivesSkipped by reason', async () => {
@@ -76,10 +77,10 @@ describe('what the handler reports', () => {
       Detail: expect.objectContaining({ outcome: 'SKIPPED', reason: 'ERROR_NOT_ALLOWED', detail: expect.stringContaining('States.Runtime') }),
     })]);
     expect(metricsIn(h.emf)).toEqual([
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME}}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},Reason=ERROR_NOT_ALLOWED}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},StateMachine=orders,Reason=ERROR_NOT_ALLOWED}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},Reason=ERROR_NOT_ALLOWED}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},StateMachine=orders,Reason=ERROR_NOT_ALLOWED}=1`,
     ]);
   });
 
@@ -89,9 +90,9 @@ describe('what the handler reports', () => {
 
     expect(h.published()).toEqual([expect.objectContaining({ DetailType: 'Redrive Exhausted', Detail: expect.objectContaining({ outcome: 'EXHAUSTED', reason: 'EXHAUSTED' }) })]);
     expect(metricsIn(h.emf)).toEqual(expect.arrayContaining([
-      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${AUTO_REDRIVE_NAME}}=1`,
-      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${AUTO_REDRIVE_NAME},Reason=EXHAUSTED}=1`,
+      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${h.autoRedriveName},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},Reason=EXHAUSTED}=1`,
     ]));
   });
 
@@ -103,21 +104,36 @@ describe('what the handler reports', () => {
       DetailType: 'Redrive Failed',
       Detail: expect.objectContaining({ outcome: 'FAILED', reason: 'REDRIVE_REJECTED', final: true, detail: expect.stringContaining('ExecutionDoesNotExist') }),
     })]);
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${AUTO_REDRIVE_NAME}}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${h.autoRedriveName}}=1`);
   });
 
-  test('a throttled redrive: Redrive Failed, not final, RedriveFailures, and the invocation still fails', async () => {
-    h = await startHandler();
+  test('a throttled redrive: Redrive Scheduled with scheduleReason THROTTLED, and RedrivesPutOff', async () => {
+    h = await startHandler({ retryMode: 'standard' });
     h.fake.stepFunctions.addExecution(ORDER);
     h.fake.faults.inject('RedriveExecution', { kind: 'error', code: 'ExecutionLimitExceeded' }, 5);
 
-    await expect(h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }))).rejects.toMatchObject({ name: 'ExecutionLimitExceeded' });
+    await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
+
+    expect(h.published()).toEqual([expect.objectContaining({
+      DetailType: 'Redrive Scheduled',
+      Detail: expect.objectContaining({ outcome: 'SCHEDULED', scheduleReason: 'THROTTLED', executionArn: ORDER, trigger: 'event' }),
+    })]);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedrivesPutOff{service=${h.autoRedriveName},StateMachine=orders}=1`);
+    expect(h.logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', throttledBy: 'ExecutionLimitExceeded', putOffs: 1 }));
+  });
+
+  test('a failed redrive: Redrive Failed, not final, RedriveFailures, and the invocation still fails', async () => {
+    h = await startHandler();
+    h.fake.stepFunctions.addExecution(ORDER);
+    h.fake.faults.inject('RedriveExecution', { kind: 'error', code: 'InternalServerError', status: 500 }, 5);
+
+    await expect(h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }))).rejects.toMatchObject({ name: 'InternalServerError' });
 
     expect(h.published()).toEqual([expect.objectContaining({
       DetailType: 'Redrive Failed',
-      Detail: expect.objectContaining({ outcome: 'FAILED', reason: 'ExecutionLimitExceeded', final: false, executionArn: ORDER }),
+      Detail: expect.objectContaining({ outcome: 'FAILED', reason: 'InternalServerError', final: false, executionArn: ORDER }),
     })]);
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${AUTO_REDRIVE_NAME},StateMachine=orders}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${h.autoRedriveName},StateMachine=orders}=1`);
   });
 
   test('a bad event: Redrive Failed and BadEvents', async () => {
@@ -125,7 +141,7 @@ describe('what the handler reports', () => {
     await h.handler({ id: 'evt-7', source: 'aws.states' });
 
     expect(h.published()).toEqual([expect.objectContaining({ DetailType: 'Redrive Failed', Detail: expect.objectContaining({ reason: 'BAD_EVENT', eventId: 'evt-7', final: true }) })]);
-    expect(metricsIn(h.emf)).toEqual([`CdkStepFunctionsRedrive/BadEvents{service=${AUTO_REDRIVE_NAME}}=1`]);
+    expect(metricsIn(h.emf)).toEqual([`CdkStepFunctionsRedrive/BadEvents{service=${h.autoRedriveName}}=1`]);
   });
 
   test.each([
@@ -141,7 +157,7 @@ describe('what the handler reports', () => {
     expect(outcome.outcome).toBe('REDRIVEN');
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
     expect(h.logs).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'outcome event not published; the decision stands', outcomeEvent: 'Redrive Started' }));
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/OutcomeEventFailures{service=${AUTO_REDRIVE_NAME}}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/OutcomeEventFailures{service=${h.autoRedriveName}}=1`);
   });
 
   test('nothing reported carries the execution input or output', async () => {

@@ -1,40 +1,30 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import { STATE_MACHINE_ARN_PREFIX } from './events';
+import { Duration } from 'aws-cdk-lib';
+import { autoRedriveTemplate } from './auto-redrive-template';
+import { deployToFake, FakeDeployment } from './deploy-to-fake';
 import { FakeAws } from './fake-aws/server';
-import { createAwsClients } from '../../lambda/redrive/aws-clients';
-import { createHandler } from '../../lambda/redrive/handler';
-import { LogAttributes } from '../../lambda/redrive/outcome';
-import { readHandlerConfig } from '../../lambda/redrive/policy';
-import { Reporter } from '../../lambda/redrive/report';
-import { NO_TRACING, TraceMarker } from '../../lambda/redrive/tracing';
-import { WatchedStateMachines } from '../../lambda/redrive/watched-state-machines';
-import { ENV, HandlerPolicy } from '../../src/shared/contract';
+import { dependenciesFromEnvironment } from '../../lambda/redrive/dependencies';
+import { createHandler, InvocationContext } from '../../lambda/redrive/handler';
+import { TraceMarker } from '../../lambda/redrive/tracing';
+import { AutoRedriveProps, Backoff, ErrorFilter, RedrivableStatus } from '../../src';
+import { BackoffSpec, ENV, ErrorFilterSpec, HandlerPolicy } from '../../src/shared/contract';
 
-const NO_BACKOFF = { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false } as const;
-const DEFAULT_POLICY: HandlerPolicy = {
-  maxRedrives: 3,
-  statuses: ['FAILED', 'TIMED_OUT'],
-  errorFilter: { mode: 'DENY', patterns: ['States.Runtime', 'States.DataLimitExceeded'] },
-  backoff: NO_BACKOFF,
-  dryRun: false,
-};
-export const HANDLER_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:auto-redrive-handler';
-const RULE_PREFIX = 'TestStackAutoRedrive';
-const SCHEDULE_GROUP = 'TestStackAutoRedriveDelayedRedrives';
-export const AUTO_REDRIVE_NAME = 'TestStackAutoRedrive';
-
-export interface LogLine extends LogAttributes {
+export interface LogLine {
   readonly level: string;
   readonly message: string;
+  readonly [key: string]: unknown;
 }
 
 export interface HarnessOptions {
+  /** The construct's props, over `Backoff.none()` (the handler tests' default, so that a redrive happens at once). */
+  readonly props?: Partial<AutoRedriveProps>;
+  /** The same, written as the policy the handler receives. */
   readonly policy?: Partial<HandlerPolicy>;
+  /** The watched state machines' names. */
   readonly stateMachines?: string[];
   /** The draw for jitter; Math.random unless given. */
   readonly random?: () => number;
   readonly tracing?: TraceMarker;
-  /** How long a call may take before the SDK gives up on it. */
+  /** How long one attempt of a call may take before the SDK gives up on it. */
   readonly requestTimeoutMs?: number;
   /** The SDK's attempts per call (AWS_MAX_ATTEMPTS); 3 unless given. */
   readonly maxAttempts?: number;
@@ -43,75 +33,127 @@ export interface HarnessOptions {
    * real time after a throttling error, which a test that injects many would wait on.
    */
   readonly retryMode?: 'adaptive' | 'standard';
+  /** What the Lambda context says is left of the invocation's time; 30 s (the construct's timeout) unless given. */
+  readonly remainingTimeMs?: number;
+  /** The test expects the role to deny calls (a state machine no longer watched); otherwise a denied call fails the test. */
+  readonly expectAccessDenied?: boolean;
 }
 
 /**
- * The handler wired as in production, from the environment the construct writes, with real SDK
- * clients resolving their endpoint from AWS_ENDPOINT_URL_* to a fake on 127.0.0.1. The fake holds
- * the construct's rule, listing the watched state machines, and its schedule group.
+ * The handler as deployed: the construct synthesized with the given props, "deployed" to a fake AWS
+ * on 127.0.0.1 (its schedule group, queue and the role's IAM policies, which the fake enforces), and
+ * the handler built by the same function index.ts uses, from the environment the template gives it.
+ * The real SDK clients find the fake through AWS_ENDPOINT_URL_*; Powertools logs and metrics are
+ * read from what the handler prints.
  */
 export async function startHandler(options: HarnessOptions = {}) {
   const fake = await FakeAws.start();
-  const deadLetterQueueUrl = fake.createQueue('auto-redrive-dlq');
-  fake.scheduler.createGroup(SCHEDULE_GROUP);
-  fake.eventBridge.putRule(`${RULE_PREFIX}-1`, {
-    detail: { stateMachineArn: (options.stateMachines ?? ['orders', 'payments']).map((name) => `${STATE_MACHINE_ARN_PREFIX}${name}`) },
-  });
+  const props = { backoff: Backoff.none(), ...propsFromPolicy(options.policy ?? {}), ...options.props };
+  const deployment: FakeDeployment = deployToFake(autoRedriveTemplate(options.stateMachines ?? ['orders', 'payments'], props), fake, {});
   const saved = { ...process.env };
-  Object.assign(process.env, fake.environment, { AWS_RETRY_MODE: options.retryMode ?? 'adaptive', AWS_MAX_ATTEMPTS: String(options.maxAttempts ?? 3) });
-  const config = readHandlerConfig({
-    [ENV.POLICY]: JSON.stringify({ ...DEFAULT_POLICY, ...options.policy }),
-    [ENV.RULE_NAME_PREFIX]: RULE_PREFIX,
-    [ENV.RULE_COUNT]: '1',
-    [ENV.DEAD_LETTER_QUEUE_URL]: deadLetterQueueUrl,
-    [ENV.SCHEDULE_GROUP]: SCHEDULE_GROUP,
-    [ENV.SCHEDULER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/auto-redrive-scheduler',
-    [ENV.DEAD_LETTER_QUEUE_ARN]: 'arn:aws:sqs:us-east-1:123456789012:auto-redrive-dlq',
-    [ENV.NAME]: AUTO_REDRIVE_NAME,
-    [ENV.OUTCOME_EVENT_BUS]: 'default',
-  });
+  const environment: Record<string, string> = {
+    ...deployment.environment,
+    AWS_RETRY_MODE: options.retryMode ?? deployment.environment.AWS_RETRY_MODE,
+    AWS_MAX_ATTEMPTS: String(options.maxAttempts ?? 3),
+  };
+  Object.assign(process.env, environment);
+
   const logs: LogLine[] = [];
-  const now = () => new Date(fake.clock.now());
-  const clients = createAwsClients({ connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 5_000 });
   const emf: any[] = [];
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: any) => {
-    for (const line of String(chunk).split('\n')) if (line.startsWith('{"_aws"')) emf.push(JSON.parse(line));
+  const capture = (chunk: unknown) => {
+    for (const line of String(chunk).split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const record = JSON.parse(line);
+      if (record._aws) emf.push(record);
+      else if (record.level) logs.push(record);
+    }
     return true;
-  });
-  const record = (level: string) => (message: string, attributes: LogAttributes) => logs.push({ level, message, ...attributes });
-  const invoke = createHandler({
-    config,
-    ...clients,
-    watched: new WatchedStateMachines(clients.eventBridge, config.ruleNames, now),
-    reporter: new Reporter({
-      logger: { info: record('INFO'), warn: record('WARN'), error: record('ERROR') },
-      metrics: new Metrics({ namespace: 'CdkStepFunctionsRedrive', serviceName: AUTO_REDRIVE_NAME }),
-      events: clients.eventBridge,
-      eventBusName: config.outcomeEventBus,
-      name: config.name,
-    }),
-    tracing: options.tracing ?? NO_TRACING,
-    now,
-    random: options.random ?? Math.random,
-  });
-  const handler = (event: unknown) => invoke(event, { invokedFunctionArn: HANDLER_ARN });
+  };
+  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+
+  const invoke = createHandler(dependenciesFromEnvironment(environment, {
+    now: () => new Date(fake.clock.now()),
+    random: options.random,
+    timeouts: { connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 5_000 },
+    tracing: options.tracing,
+  }));
+  let invocations = 0;
+  const context = (remainingTimeMs = options.remainingTimeMs ?? 30_000): InvocationContext & object => {
+    const endsAt = Date.now() + remainingTimeMs;
+    return {
+      invokedFunctionArn: deployment.handlerArn,
+      awsRequestId: `request-${++invocations}`,
+      functionName: deployment.handlerArn.split(':').pop(),
+      functionVersion: '$LATEST',
+      memoryLimitInMB: '256',
+      getRemainingTimeInMillis: () => endsAt - Date.now(),
+    } as InvocationContext;
+  };
+  const handler = (event: unknown, remainingTimeMs?: number) => invoke(event, context(remainingTimeMs));
   return {
     fake,
+    deployment,
+    /** The construct's unique name: `service` in logs and metrics, `autoRedrive` in outcome events. */
+    autoRedriveName: environment[ENV.NAME]!,
     handler,
     logs,
     /** The EMF records the handler printed. */
     emf,
     /** The outcome events it published. */
     published: () => fake.eventBridge.published,
-    deadLetters: () => fake.sqs.bodies(deadLetterQueueUrl),
+    deadLetters: () => fake.sqs.bodies(deployment.deadLetterQueueUrl),
     /** The calls that change something: redrives, schedules, dead letters (not outcome events). */
     actions: () => fake.calls.filter((call) => ['RedriveExecution', 'CreateSchedule', 'SendMessage'].includes(call.operation)),
     /** Invokes the handler with every schedule that is due, as Scheduler would. */
     fireDueSchedules: () => Promise.all(fake.scheduler.takeDue().map((schedule) => handler(JSON.parse(schedule.Target.Input!)))),
     stop: async () => {
       stdout.mockRestore();
+      stderr.mockRestore();
       process.env = saved;
       await fake.close();
+      const denied = fake.iam.decisions.filter((decision) => !decision.allowed);
+      if (!options.expectAccessDenied && denied.length > 0) {
+        throw new Error(`the handler made calls its role does not grant:\n${denied.map((d) => `${d.action} ${d.resource}`).join('\n')}`);
+      }
     },
   };
+}
+
+/** Construct props that give the handler `policy`. */
+function propsFromPolicy(policy: Partial<HandlerPolicy>): Partial<AutoRedriveProps> {
+  return {
+    ...(policy.maxRedrives !== undefined ? { maxRedrives: policy.maxRedrives } : {}),
+    ...(policy.dryRun !== undefined ? { dryRun: policy.dryRun } : {}),
+    ...(policy.statuses ? { statuses: policy.statuses.map((status) => (RedrivableStatus as any)[status] as RedrivableStatus) } : {}),
+    ...(policy.errorFilter ? { errorFilter: errorFilterOf(policy.errorFilter) } : {}),
+    ...(policy.backoff ? { backoff: backoffOf(policy.backoff) } : {}),
+  };
+}
+
+function errorFilterOf(spec: ErrorFilterSpec): ErrorFilter {
+  switch (spec.mode) {
+    case 'ALL':
+      return ErrorFilter.all();
+    case 'ALLOW_ONLY':
+      return ErrorFilter.allowOnly(spec.patterns);
+    case 'DENY':
+      return ErrorFilter.deny(spec.patterns);
+  }
+}
+
+function backoffOf(spec: BackoffSpec): Backoff {
+  switch (spec.kind) {
+    case 'NONE':
+      return Backoff.none();
+    case 'FIXED':
+      return Backoff.fixed(Duration.seconds(spec.initialDelaySeconds));
+    case 'EXPONENTIAL':
+      return Backoff.exponential({
+        initialDelay: Duration.seconds(spec.initialDelaySeconds),
+        maxDelay: Duration.seconds(spec.maxDelaySeconds),
+        multiplier: spec.multiplier,
+        jitter: spec.jitter,
+      });
+  }
 }

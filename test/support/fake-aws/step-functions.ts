@@ -122,8 +122,13 @@ export class FakeStepFunctions {
 
   private checkArn(arn: unknown): string {
     if (typeof arn !== 'string' || !EXECUTION_ARN.test(arn)) throw new AwsError('InvalidArn', `Invalid Arn: '${String(arn)}'`);
-    const stateMachinePart = arn.split(':')[6];
-    if (stateMachinePart.includes('/')) {
+    const [, , , , , , stateMachinePart, executionName] = arn.split(':');
+    const [stateMachineName, ...labels] = stateMachinePart.split('/');
+    const names = [stateMachineName, ...labels, executionName];
+    if (labels.length > 1 || names.some((name) => !isValidName(name))) {
+      throw new AwsError('InvalidArn', `Invalid Arn: 'Resource name not valid: ${arn}'`);
+    }
+    if (labels.length > 0) {
       throw new AwsError('ValidationException', 'API_DOES_NOT_SUPPORT_LABELED_ARNS: redrive the parent execution');
     }
     return arn;
@@ -134,4 +139,17 @@ export class FakeStepFunctions {
     if (!execution) throw new AwsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return execution;
   }
+}
+
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_IN_NAMES = /[\s?*<>{}[\]"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/u;
+
+/**
+ * Step Functions' naming rule for state machines, executions and Map Run labels: 1 to 80
+ * characters; no white space, `? *`, `< > { } [ ]`, `" # % \ ^ | ~ ` $ & , ; : /`, or control
+ * characters (U+0000-001F, U+007F-009F).
+ */
+export function isValidName(name: string): boolean {
+  const length = [...name].length;
+  return length >= 1 && length <= 80 && !FORBIDDEN_IN_NAMES.test(name);
 }

@@ -1,43 +1,42 @@
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { FailureEvent } from './failure-event';
-import { redriveScheduleName } from './idempotency';
-import { SchedulingConfig } from './policy';
+import { SchedulingConfig } from './config';
 import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/shared/contract';
 
 /** Scheduler retries invoking the handler for a day, then keeps the invocation in the DLQ. */
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 };
 
-export interface ScheduledResult {
+export interface CreatedSchedule {
   readonly scheduleName: string;
+  /** ISO 8601, UTC, whole seconds. */
   readonly redriveAt: string;
-  /** The schedule existed already: a duplicate or retried event. */
+  /** The schedule existed already: a duplicate or retried trigger. */
   readonly alreadyScheduled: boolean;
 }
 
 /**
- * Creates the one-time schedule that invokes the handler when the redrive is due. Its name comes
- * from the failure, so a duplicate event finds it already there. Errors other than "already
- * exists" are thrown: the invocation fails and is retried.
+ * Creates the one-time schedule that invokes the handler with `detail` when it is due, and deletes
+ * itself. "Already exists" counts as done: the name comes from the failure.
  */
-export async function scheduleRedrive(
+export async function createRedriveSchedule(
   client: SchedulerClient,
   config: SchedulingConfig,
   handlerArn: string,
-  event: FailureEvent,
-  redriveAt: Date,
-): Promise<ScheduledResult> {
-  const scheduleName = redriveScheduleName(event.executionArn, event.redriveCount);
-  const at = wholeSecondsUtc(redriveAt);
+  scheduleName: string,
+  due: Date,
+  detail: Omit<ScheduledRedrive['detail'], 'scheduledFor'>,
+  abortSignal: AbortSignal,
+): Promise<CreatedSchedule> {
+  const at = wholeSecondsUtc(due);
   const payload: ScheduledRedrive = {
     'source': LIBRARY_SOURCE,
     'detail-type': SCHEDULED_REDRIVE_DETAIL_TYPE,
-    'detail': { executionArn: event.executionArn, redriveCount: event.redriveCount, eventId: event.id, scheduledFor: `${at}Z` },
+    'detail': { ...detail, scheduledFor: `${at}Z` },
   };
   try {
     await client.send(new CreateScheduleCommand({
       Name: scheduleName,
       GroupName: config.scheduleGroup,
-      Description: `Redrive of a failed Step Functions execution (redrive count ${event.redriveCount})`,
+      Description: `Redrive of a failed Step Functions execution (${detail.reason ?? 'BACKOFF'}, redrive count ${detail.redriveCount ?? 'unknown'})`,
       ScheduleExpression: `at(${at})`,
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
@@ -49,7 +48,7 @@ export async function scheduleRedrive(
         RetryPolicy: SCHEDULE_RETRY_POLICY,
         DeadLetterConfig: { Arn: config.deadLetterQueueArn },
       },
-    }));
+    }), { abortSignal });
     return { scheduleName, redriveAt: `${at}Z`, alreadyScheduled: false };
   } catch (error) {
     if ((error as Error)?.name !== 'ConflictException') throw error;

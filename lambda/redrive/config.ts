@@ -1,7 +1,7 @@
 import { BackoffSpec, ENV, HandlerPolicy } from '../../src/shared/contract';
 import { errorPatternProblem } from '../../src/shared/error-pattern';
 
-/** Where delayed redrives are kept; absent when the backoff never delays. */
+/** Where delayed and put-off redrives are kept. */
 export interface SchedulingConfig {
   readonly scheduleGroup: string;
   readonly schedulerRoleArn: string;
@@ -11,41 +11,37 @@ export interface SchedulingConfig {
 /** What the handler is configured with, read once from its environment. */
 export interface HandlerConfig {
   readonly policy: HandlerPolicy;
-  /** The names of the rules whose event patterns list the watched state machines. */
-  readonly ruleNames: string[];
   readonly deadLetterQueueUrl: string;
-  readonly scheduling?: SchedulingConfig;
+  readonly scheduling: SchedulingConfig;
   /** The construct's unique name. */
   readonly name: string;
   /** Where outcome events go. */
   readonly outcomeEventBus: string;
+  /** The CloudWatch namespace of the metrics. */
+  readonly metricsNamespace: string;
   /** Active tracing is on: annotate the trace. */
   readonly tracing: boolean;
 }
 
 /** Reads and checks the configuration the construct wrote. A bad one fails every invocation, loudly. */
-export function readHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
+export function readHandlerConfig(env: Readonly<Record<string, string | undefined>>): HandlerConfig {
   const policy = parsePolicy(required(env, ENV.POLICY));
-  const prefix = required(env, ENV.RULE_NAME_PREFIX);
-  const count = Number(required(env, ENV.RULE_COUNT));
-  if (!Number.isInteger(count) || count < 1) throw new Error(`handler configuration: ${ENV.RULE_COUNT} must be a whole number of at least 1`);
-  const scheduling = policy.backoff.kind === 'NONE' ? undefined : {
-    scheduleGroup: required(env, ENV.SCHEDULE_GROUP),
-    schedulerRoleArn: required(env, ENV.SCHEDULER_ROLE_ARN),
-    deadLetterQueueArn: required(env, ENV.DEAD_LETTER_QUEUE_ARN),
-  };
   return {
     policy,
-    ruleNames: Array.from({ length: count }, (_, index) => `${prefix}-${index + 1}`),
     deadLetterQueueUrl: required(env, ENV.DEAD_LETTER_QUEUE_URL),
-    scheduling,
+    scheduling: {
+      scheduleGroup: required(env, ENV.SCHEDULE_GROUP),
+      schedulerRoleArn: required(env, ENV.SCHEDULER_ROLE_ARN),
+      deadLetterQueueArn: required(env, ENV.DEAD_LETTER_QUEUE_ARN),
+    },
     name: required(env, ENV.NAME),
     outcomeEventBus: required(env, ENV.OUTCOME_EVENT_BUS),
+    metricsNamespace: required(env, ENV.METRICS_NAMESPACE),
     tracing: env[ENV.TRACING] === 'true',
   };
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+function required(env: Readonly<Record<string, string | undefined>>, name: string): string {
   const value = env[name];
   if (value === undefined || value === '') throw new Error(`handler configuration: ${name} is not set`);
   return value;

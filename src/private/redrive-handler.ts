@@ -1,0 +1,125 @@
+import * as path from 'path';
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DelayedRedrives } from './delayed-redrives';
+import { grantExecutionAccess } from './execution-policies';
+import { handlerEnvironment } from './handler-environment';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { grantSendOnly, QueueDestination } from './send-to-queue';
+import { WatchedStateMachine } from './watched-state-machine';
+import { HandlerPolicy, LIBRARY_SOURCE } from '../shared/contract';
+
+const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'lambda', 'redrive', 'index');
+const HANDLER_MEMORY_MB = 256;
+const HANDLER_TIMEOUT = Duration.seconds(30);
+/** Lambda retries a failed asynchronous invocation twice, then sends it to the dead-letter queue. */
+const HANDLER_RETRY_ATTEMPTS = 2;
+const HANDLER_MAX_EVENT_AGE = Duration.hours(6);
+
+export interface RedriveHandlerProps {
+  /** The AutoRedrive's unique name. */
+  readonly name: string;
+  readonly stateMachines: WatchedStateMachine[];
+  readonly policy: HandlerPolicy;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly delayedRedrives: DelayedRedrives;
+  readonly outcomeEventBus: events.IEventBus;
+  readonly metricsNamespace: string;
+  readonly runtime: lambda.Runtime;
+  readonly reservedConcurrentExecutions: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly tracing: boolean;
+}
+
+/**
+ * The function that decides and redrives, with its role, its log group, its environment and every
+ * permission it needs, each scoped to what the handler touches: the watched state machines'
+ * executions, the dead-letter queue, the outcome bus (its own source only) and the schedule group.
+ */
+export class RedriveHandler extends Construct {
+  public readonly function: lambda.Function;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RedriveHandlerProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Redrives failed Step Functions executions of the chosen state machines',
+    });
+    this.logGroup.grantWrite(this.role);
+    grantSendOnly(props.deadLetterQueue, this.role);
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [props.outcomeEventBus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': LIBRARY_SOURCE } },
+    }));
+    props.delayedRedrives.grantCreateSchedules(this.role);
+    const executionPolicies = grantExecutionAccess(this, this.role, props.stateMachines);
+
+    // `Default`: the function keeps the logical ID it had when it was a direct child of AutoRedrive.
+    this.function = new lambda.Function(this, 'Default', {
+      description: 'Redrives failed Step Functions executions (cdk-stepfunctions-redrive)',
+      runtime: props.runtime,
+      architecture: lambda.Architecture.ARM_64,
+      code: lambda.Code.fromAsset(HANDLER_ASSET),
+      handler: 'index.handler',
+      role: this.role,
+      logGroup: this.logGroup,
+      memorySize: HANDLER_MEMORY_MB,
+      timeout: HANDLER_TIMEOUT,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : undefined,
+      environment: handlerEnvironment(this, {
+        name: props.name,
+        outcomeEventBusName: props.outcomeEventBus.eventBusName,
+        metricsNamespace: props.metricsNamespace,
+        tracing: props.tracing,
+        policy: props.policy,
+        deadLetterQueue: props.deadLetterQueue,
+        scheduleGroupName: props.delayedRedrives.scheduleGroupName,
+        schedulerRoleArn: props.delayedRedrives.schedulerRole.roleArn,
+      }),
+    });
+    // The managed policies attach to the role on their own: the function waits for them.
+    executionPolicies.forEach((policy) => this.function.node.addDependency(policy));
+    this.function.configureAsyncInvoke({
+      retryAttempts: HANDLER_RETRY_ATTEMPTS,
+      maxEventAge: HANDLER_MAX_EVENT_AGE,
+      onFailure: new QueueDestination(props.deadLetterQueue),
+    });
+    props.delayedRedrives.grantScheduleInvoke(this.function);
+    this.acknowledgeNagFindings(props.tracing);
+  }
+
+  private acknowledgeNagFindings(tracing: boolean): void {
+    acknowledgeNagFindings(this.role.node.findChild('DefaultPolicy'), [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: 'CreateSchedule in the one schedule group this construct owns: schedule names are chosen when a redrive is delayed or put off.',
+        appliesToRegex: '/^Resource::arn:.+:scheduler:.+:schedule\\/[^*]+\\/\\*$/',
+      },
+      ...(tracing ? [{
+        id: 'AwsSolutions-IAM5',
+        reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource but *.',
+        appliesToRegex: '/^Resource::\\*$/',
+      }] : []),
+    ]);
+    acknowledgeNagFindings(this.function, [
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Failed asynchronous invocations go to the dead-letter queue through an on-failure destination, which keeps the error with the event.',
+      },
+      ...(tracing ? [] : [{
+        id: 'Serverless-LambdaTracing',
+        reason: 'Tracing is opt-in (the tracing prop): the handler makes one or two AWS calls per event, and its log line and outcome event record each decision.',
+      }]),
+    ]);
+  }
+}

@@ -1,0 +1,160 @@
+import { Annotations, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { AutoRedriveProps } from '../auto-redrive-props';
+import { Backoff } from '../backoff';
+import { RedrivableStatus } from '../redrivable-status';
+import { MIN_NODE_MAJOR, nodeMajor } from './node-runtime';
+import { WatchedStateMachine, watchStateMachines } from './watched-state-machine';
+import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from '../shared/limits';
+import { nameProblem } from '../shared/names';
+
+interface Warning {
+  readonly id: string;
+  readonly message: string;
+}
+
+/** What validation found: problems make the props invalid; warnings are worth a look. */
+interface Findings {
+  readonly problems: string[];
+  readonly warnings: Warning[];
+}
+
+const WARNING_PREFIX = 'cdk-stepfunctions-redrive';
+const REDRIVE_WINDOW_DAYS = REDRIVE_WINDOW_MS / (24 * 60 * 60 * 1000);
+
+/**
+ * Checks every prop that was given, collecting every problem before throwing one error that lists
+ * them. Values that are tokens are checked only as far as synth time knows them. Warnings are
+ * added to the construct's annotations when the props are valid.
+ */
+export function validateProps(scope: Construct, props: AutoRedriveProps): void {
+  const findings: Findings = { problems: [], warnings: [] };
+  checkStateMachines(scope, props.stateMachines, findings);
+  if (props.maxRedrives !== undefined) {
+    checkInteger(findings, 'maxRedrives', props.maxRedrives, 1, MAX_REDRIVES_LIMIT);
+  }
+  if (props.reservedConcurrentExecutions !== undefined) {
+    checkInteger(findings, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
+  }
+  if (props.statuses !== undefined) checkStatuses(props.statuses, findings);
+  if (props.runtime !== undefined) checkRuntime(props.runtime, findings);
+  checkDeadLetterQueue(props, findings);
+  if (props.metricsNamespace !== undefined) checkMetricsNamespace(props.metricsNamespace, findings);
+  if (props.backoff !== undefined) checkBackoff(props.backoff, findings);
+
+  if (findings.problems.length > 0) {
+    throw new Error(`AutoRedrive ${scope.node.path}: invalid props:\n- ${findings.problems.join('\n- ')}`);
+  }
+  for (const { id, message } of findings.warnings) {
+    Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:${id}`, message);
+  }
+}
+
+function checkStateMachines(scope: Construct, stateMachines: sfn.IStateMachine[], findings: Findings): void {
+  if (!Array.isArray(stateMachines) || stateMachines.length === 0) {
+    findings.problems.push('stateMachines must name at least one Standard state machine');
+    return;
+  }
+  const stack = Stack.of(scope);
+  for (const machine of watchStateMachines(stateMachines)) {
+    const path = machine.stateMachine.node.path;
+    if (machine.isExpress) {
+      findings.problems.push(`stateMachines: ${path} is an EXPRESS state machine; Step Functions redrives Standard executions only`);
+    }
+    if (machine.qualifier !== undefined) {
+      findings.problems.push(`stateMachines: ${path} is the ARN of the alias or version ${JSON.stringify(machine.qualifier)} of ` +
+        `${JSON.stringify(machine.name)} (${machine.arn}); pass the state machine itself: executions, their ARNs and their events ` +
+        'are named after the state machine, so nothing would match the alias or version');
+    } else if (!Token.isUnresolved(machine.name)) {
+      const problem = nameProblem(machine.name);
+      if (problem) findings.problems.push(`stateMachines: ${path}: the name ${JSON.stringify(machine.name)} ${problem}`);
+    }
+    checkEnvironment(machine, stack, findings);
+  }
+}
+
+/**
+ * The rules and the IAM grants only match state machines in the stack's own account and Region:
+ * an error when the state machine is known to be elsewhere, a warning when that cannot be told at
+ * synth time.
+ */
+function checkEnvironment(machine: WatchedStateMachine, stack: Stack, findings: Findings): void {
+  const { account, region } = machine.stateMachine.env;
+  const comparisons = [compare(account, stack.account), compare(region, stack.region)];
+  const path = machine.stateMachine.node.path;
+  if (comparisons.includes(TokenComparison.DIFFERENT)) {
+    findings.problems.push(`stateMachines: ${path} is in ${account}/${region}, not in the stack's account and Region (${stack.account}/${stack.region})`);
+  } else if (comparisons.some((comparison) => comparison !== TokenComparison.SAME)) {
+    findings.warnings.push({
+      id: 'ImportedStateMachineEnvironment',
+      message: `stateMachines: ${path} is in account ${shown(account)} and Region ${shown(region)}, and the stack in account ` +
+        `${shown(stack.account)} and Region ${shown(stack.region)}, which cannot be compared at synth time. The rule and the IAM ` +
+        'grants only match executions in the stack\'s own account and Region: if the state machine is elsewhere, its failed ' +
+        'executions are never redriven. Give the stack an explicit env, or import the state machine from a concrete ARN, to have this checked.',
+    });
+  }
+}
+
+/** Like `Token.compareStrings`, with the same token (the stack's own account, say) the same. */
+function compare(a: string, b: string): TokenComparison {
+  return a === b ? TokenComparison.SAME : Token.compareStrings(a, b);
+}
+
+function shown(value: string): string {
+  return Token.isUnresolved(value) ? '(known at deploy time)' : value;
+}
+
+function checkStatuses(statuses: RedrivableStatus[], findings: Findings): void {
+  if (!Array.isArray(statuses) || statuses.length === 0) {
+    findings.problems.push('statuses must name at least one RedrivableStatus');
+    return;
+  }
+  const known = [RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT, RedrivableStatus.ABORTED];
+  if (statuses.some((status) => !known.includes(status))) {
+    findings.problems.push('statuses may only hold RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT and RedrivableStatus.ABORTED');
+  }
+}
+
+function checkInteger(findings: Findings, name: string, value: number, min: number, max: number): void {
+  if (Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+    findings.problems.push(`${name} must be a whole number ${range}, got ${value}`);
+  }
+}
+
+function checkRuntime(runtime: lambda.Runtime, findings: Findings): void {
+  const major = nodeMajor(runtime);
+  if (major === undefined || major < MIN_NODE_MAJOR) {
+    findings.problems.push(`runtime must be Node.js ${MIN_NODE_MAJOR} or later, got ${runtime.name}`);
+  }
+}
+
+function checkDeadLetterQueue(props: AutoRedriveProps, findings: Findings): void {
+  if (props.deadLetterQueue && props.deadLetterQueueEncryptionKey) {
+    findings.problems.push('deadLetterQueueEncryptionKey applies to the queue the construct creates; encrypt your own deadLetterQueue yourself');
+  }
+  if (props.deadLetterQueue instanceof sqs.Queue && props.deadLetterQueue.encryptionType === sqs.QueueEncryption.KMS_MANAGED) {
+    findings.problems.push('deadLetterQueue is encrypted with the AWS managed key aws/sqs, which EventBridge cannot use; use SSE-SQS or a customer managed key');
+  }
+}
+
+function checkMetricsNamespace(namespace: string, findings: Findings): void {
+  if (Token.isUnresolved(namespace)) return;
+  if (!/^[0-9A-Za-z.\-_/#:]{1,255}$/.test(namespace) || namespace.startsWith('AWS/')) {
+    findings.problems.push(`metricsNamespace must be 1 to 255 of 0-9 A-Z a-z . - _ / # : and not start with AWS/, got ${JSON.stringify(namespace)}`);
+  }
+}
+
+function checkBackoff(backoff: Backoff, findings: Findings): void {
+  const { maxDelaySeconds } = backoff._toSpec();
+  if (!Token.isUnresolved(maxDelaySeconds) && maxDelaySeconds * 1000 >= REDRIVE_WINDOW_MS) {
+    findings.warnings.push({
+      id: 'MaxDelayBeyondWindow',
+      message: `backoff maxDelay (${maxDelaySeconds} s) is longer than the ${REDRIVE_WINDOW_DAYS}-day redrive window: longer delays are shortened to fit in it`,
+    });
+  }
+}

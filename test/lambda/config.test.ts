@@ -1,0 +1,151 @@
+import { readHandlerConfig } from '../../lambda/redrive/config';
+import { ENV } from '../../src/shared/contract';
+
+const BACKOFF = { kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: true };
+const GOOD_POLICY = { maxRedrives: 3, statuses: ['FAILED', 'TIMED_OUT'], errorFilter: { mode: 'DENY', patterns: ['States.Runtime', 'Lambda.*'] }, backoff: BACKOFF, dryRun: false };
+
+/** The environment the construct writes (src/private/handler-environment.ts): every ENV variable, TRACING only when on. */
+const environment = (overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
+  [ENV.POLICY]: JSON.stringify(GOOD_POLICY),
+  [ENV.DEAD_LETTER_QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
+  [ENV.SCHEDULE_GROUP]: 'StackAutoRedriveDelayedRedrives',
+  [ENV.SCHEDULER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/scheduler',
+  [ENV.DEAD_LETTER_QUEUE_ARN]: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  [ENV.NAME]: 'StackAutoRedrive1A2B3C4D',
+  [ENV.OUTCOME_EVENT_BUS]: 'ops-bus',
+  [ENV.METRICS_NAMESPACE]: 'CdkStepFunctionsRedrive',
+  AWS_RETRY_MODE: 'adaptive',
+  AWS_MAX_ATTEMPTS: '4',
+  ...overrides,
+});
+const withPolicy = (policy: unknown) => environment({ [ENV.POLICY]: JSON.stringify(policy) });
+const withPolicyField = (field: string, value: unknown) => withPolicy({ ...GOOD_POLICY, [field]: value });
+const withBackoffField = (field: string, value: unknown) => withPolicy({ ...GOOD_POLICY, backoff: { ...BACKOFF, [field]: value } });
+const without = (field: string) => {
+  const policy: Record<string, unknown> = { ...GOOD_POLICY };
+  delete policy[field];
+  return withPolicy(policy);
+};
+
+/** The message readHandlerConfig throws for `env`; fails the test when it throws nothing. */
+function problemOf(env: Record<string, string | undefined>): string {
+  try {
+    readHandlerConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return (error as Error).message;
+  }
+  throw new Error('expected readHandlerConfig to throw');
+}
+
+describe('readHandlerConfig', () => {
+  test('reads what the construct writes', () => {
+    expect(readHandlerConfig(environment())).toEqual({
+      policy: GOOD_POLICY,
+      deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
+      scheduling: {
+        scheduleGroup: 'StackAutoRedriveDelayedRedrives',
+        schedulerRoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+        deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+      },
+      name: 'StackAutoRedrive1A2B3C4D',
+      outcomeEventBus: 'ops-bus',
+      metricsNamespace: 'CdkStepFunctionsRedrive',
+      tracing: false,
+    });
+  });
+
+  test('keeps only the policy fields it knows', () => {
+    const config = readHandlerConfig(withPolicy({
+      ...GOOD_POLICY, extra: 1, backoff: { ...BACKOFF, extra: 2 }, errorFilter: { ...GOOD_POLICY.errorFilter, extra: 3 },
+    }));
+    expect(config.policy).toEqual(GOOD_POLICY);
+  });
+
+  test.each([
+    ['no backoff', { kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false }],
+    ['a fixed backoff', { kind: 'FIXED', initialDelaySeconds: 300, maxDelaySeconds: 300, multiplier: 1, jitter: false }],
+    ['an exponential backoff without jitter', { ...BACKOFF, multiplier: 1.5, jitter: false }],
+  ])('reads %s, and still needs the scheduling settings (throttled redrives are put off with a schedule)', (_name, backoff) => {
+    expect(readHandlerConfig(withPolicy({ ...GOOD_POLICY, backoff })).policy.backoff).toEqual(backoff);
+    expect(problemOf({ ...withPolicy({ ...GOOD_POLICY, backoff }), [ENV.SCHEDULE_GROUP]: undefined })).toBe(
+      'handler configuration: AUTO_REDRIVE_SCHEDULE_GROUP is not set');
+  });
+
+  test.each([
+    ['ALL', []],
+    ['ALLOW_ONLY', ['Lambda.*', 'States.Timeout', '*Exception']],
+    ['DENY', ['States.Runtime']],
+  ])('reads error filter %s', (mode, patterns) => {
+    expect(readHandlerConfig(withPolicyField('errorFilter', { mode, patterns })).policy.errorFilter).toEqual({ mode, patterns });
+  });
+
+  test('reads dry run and every status', () => {
+    const config = readHandlerConfig(withPolicy({ ...GOOD_POLICY, dryRun: true, statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'], maxRedrives: 1000 }));
+    expect(config.policy).toMatchObject({ dryRun: true, statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'], maxRedrives: 1000 });
+  });
+
+  test.each<[string | undefined, boolean]>([['true', true], [undefined, false], ['false', false], ['', false]])(
+    'tracing %j -> %j', (value, tracing) => {
+      expect(readHandlerConfig(environment({ [ENV.TRACING]: value })).tracing).toBe(tracing);
+    });
+
+  describe('every variable the construct writes is needed, and a missing one is named', () => {
+    const needed = Object.entries(ENV).filter(([key]) => key !== 'TRACING');
+    test('the contract has the variables this test knows', () => {
+      expect(needed.map(([key]) => key).sort()).toEqual([
+        'DEAD_LETTER_QUEUE_ARN', 'DEAD_LETTER_QUEUE_URL', 'METRICS_NAMESPACE', 'NAME', 'OUTCOME_EVENT_BUS', 'POLICY', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_GROUP',
+      ]);
+    });
+    test.each(needed)('%s (%s), missing or empty', (_key, variable) => {
+      expect(problemOf(environment({ [variable]: undefined }))).toBe(`handler configuration: ${variable} is not set`);
+      expect(problemOf(environment({ [variable]: '' }))).toBe(`handler configuration: ${variable} is not set`);
+    });
+  });
+
+  test.each<[string, Record<string, string | undefined>, string]>([
+    ['a policy that is not JSON', { [ENV.POLICY]: '{' }, 'is not JSON'],
+    ['a policy that is null', withPolicy(null), 'needs maxRedrives'],
+    ['a policy that is a list', withPolicy([GOOD_POLICY]), 'needs maxRedrives'],
+    ['a policy that is a string', withPolicy('policy'), 'needs maxRedrives'],
+    ['no maxRedrives', without('maxRedrives'), 'needs maxRedrives, a whole number of at least 1'],
+    ['maxRedrives 0', withPolicyField('maxRedrives', 0), 'needs maxRedrives, a whole number of at least 1'],
+    ['maxRedrives -1', withPolicyField('maxRedrives', -1), 'needs maxRedrives, a whole number of at least 1'],
+    ['maxRedrives 1.5', withPolicyField('maxRedrives', 1.5), 'needs maxRedrives, a whole number of at least 1'],
+    ['maxRedrives "3"', withPolicyField('maxRedrives', '3'), 'needs maxRedrives, a whole number of at least 1'],
+    ['no statuses', without('statuses'), 'needs statuses, a list of strings'],
+    ['statuses a string', withPolicyField('statuses', 'FAILED'), 'needs statuses, a list of strings'],
+    ['statuses with a number', withPolicyField('statuses', ['FAILED', 1]), 'needs statuses, a list of strings'],
+    ['no dryRun', without('dryRun'), 'needs dryRun, true or false'],
+    ['dryRun "no"', withPolicyField('dryRun', 'no'), 'needs dryRun, true or false'],
+    ['no errorFilter', without('errorFilter'), 'needs errorFilter.mode, one of ALL, ALLOW_ONLY, DENY'],
+    ['errorFilter mode SOME', withPolicyField('errorFilter', { mode: 'SOME', patterns: [] }), 'needs errorFilter.mode, one of ALL, ALLOW_ONLY, DENY'],
+    ['errorFilter without patterns', withPolicyField('errorFilter', { mode: 'DENY' }), 'needs errorFilter.patterns, a list of valid error patterns'],
+    ['errorFilter patterns a string', withPolicyField('errorFilter', { mode: 'DENY', patterns: 'States.*' }), 'needs errorFilter.patterns'],
+    ['an empty pattern', withPolicyField('errorFilter', { mode: 'DENY', patterns: [''] }), 'needs errorFilter.patterns'],
+    ['a blank pattern', withPolicyField('errorFilter', { mode: 'DENY', patterns: ['  '] }), 'needs errorFilter.patterns'],
+    ['a pattern with "**"', withPolicyField('errorFilter', { mode: 'ALLOW_ONLY', patterns: ['States.**'] }), 'needs errorFilter.patterns'],
+    ['a pattern with white space around', withPolicyField('errorFilter', { mode: 'ALLOW_ONLY', patterns: [' States.Timeout'] }), 'needs errorFilter.patterns'],
+    ['a pattern with a control character', withPolicyField('errorFilter', { mode: 'ALLOW_ONLY', patterns: ['States.\n'] }), 'needs errorFilter.patterns'],
+    ['a pattern of 257 characters', withPolicyField('errorFilter', { mode: 'ALLOW_ONLY', patterns: ['E'.repeat(257)] }), 'needs errorFilter.patterns'],
+    ['a numeric pattern', withPolicyField('errorFilter', { mode: 'ALLOW_ONLY', patterns: [5] }), 'needs errorFilter.patterns'],
+    ['no backoff', without('backoff'), 'needs backoff'],
+    ['backoff kind LINEAR', withBackoffField('kind', 'LINEAR'), 'kind'],
+    ['no initialDelaySeconds', withBackoffField('initialDelaySeconds', undefined), 'initialDelaySeconds'],
+    ['a negative initialDelaySeconds', withBackoffField('initialDelaySeconds', -1), 'initialDelaySeconds'],
+    ['a string maxDelaySeconds', withBackoffField('maxDelaySeconds', '60'), 'maxDelaySeconds'],
+    ['a negative maxDelaySeconds', withBackoffField('maxDelaySeconds', -60), 'maxDelaySeconds'],
+    ['multiplier 0.5', withBackoffField('multiplier', 0.5), 'multiplier (at least 1)'],
+    ['no multiplier', withBackoffField('multiplier', undefined), 'multiplier (at least 1)'],
+    ['jitter "yes"', withBackoffField('jitter', 'yes'), 'jitter'],
+  ])('a bad configuration fails loudly, naming what is wrong: %s', (_name, env, message) => {
+    const problem = problemOf(env);
+    expect(problem).toMatch(/^handler configuration: AUTO_REDRIVE_POLICY /);
+    expect(problem).toContain(message);
+  });
+
+  test('a bad backoff names every field a backoff needs', () => {
+    expect(problemOf(withBackoffField('jitter', 'yes'))).toBe(
+      'handler configuration: AUTO_REDRIVE_POLICY needs backoff: kind, initialDelaySeconds, maxDelaySeconds, multiplier (at least 1) and jitter');
+  });
+});
