@@ -50,6 +50,12 @@ export async function startHandler(options: HarnessOptions = {}) {
   const fake = await FakeAws.start();
   const props = { backoff: Backoff.none(), ...propsFromPolicy(options.policy ?? {}), ...options.props };
   const deployment: FakeDeployment = deployToFake(autoRedriveTemplate(options.stateMachines ?? ['orders', 'payments'], props), fake, {});
+  /** A deploy that changes the watched state machines: the role's policies change; the handler's environment, and so its warm containers, do not. */
+  const redeploy = (stateMachines: string[]) => {
+    fake.iam.reset();
+    const next = deployToFake(autoRedriveTemplate(stateMachines, props), fake, {});
+    if (JSON.stringify(next.environment) !== JSON.stringify(deployment.environment)) throw new Error('the redeploy changed the handler\'s environment');
+  };
   const saved = { ...process.env };
   const environment: Record<string, string> = {
     ...deployment.environment,
@@ -97,6 +103,7 @@ export async function startHandler(options: HarnessOptions = {}) {
     /** The construct's unique name: `service` in logs and metrics, `autoRedrive` in outcome events. */
     autoRedriveName: environment[ENV.NAME]!,
     handler,
+    redeploy,
     logs,
     /** The EMF records the handler printed. */
     emf,

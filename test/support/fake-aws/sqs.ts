@@ -14,7 +14,8 @@ export class FakeSqs {
   /** Creates a queue and returns its URL. */
   createQueue(baseUrl: string, name: string): string {
     const url = `${baseUrl}/${ACCOUNT}/${name}`;
-    this.messages.set(url, []);
+    // CreateQueue of an existing queue with the same attributes returns it as it is.
+    if (!this.messages.has(url)) this.messages.set(url, []);
     return url;
   }
 
