@@ -48,6 +48,11 @@ describe('what the handler reports', () => {
     expect(h.logs).toEqual([expect.objectContaining({
       level: 'INFO',
       message: 'execution redriven',
+      service: h.autoRedriveName,
+      function_request_id: 'request-1',
+      cold_start: expect.any(Boolean),
+      trigger: 'event',
+      eventId: expect.any(String),
       outcome: 'REDRIVEN',
       redrive: true,
       redriveCount: 0,
