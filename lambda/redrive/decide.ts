@@ -34,10 +34,11 @@ export function decide(facts: ExecutionFacts, policy: HandlerPolicy, now: Date, 
 
 /**
  * Why the policy does not allow redriving an execution in the state `facts` says, or undefined
- * when it does. Applied to what an event says (it may skip on its own word: a newer failure has
- * its own event) and to what DescribeExecution says.
+ * when it does. Applied to what DescribeExecution says, and to what an event says (it may skip on
+ * its own word: a newer failure has its own event); for an event, `claimOnly`, a field it leaves
+ * out is unknown, and skips nothing.
  */
-export function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Date): Skip | undefined {
+export function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Date, claimOnly = false): Skip | undefined {
   if (!policy.statuses.includes(facts.status)) {
     return skipped(SkipReason.STATUS_NOT_CHOSEN, `status ${facts.status} is not one of ${policy.statuses.join(', ')}`);
   }
@@ -47,7 +48,7 @@ export function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Da
   if (facts.redriveCount !== undefined && facts.redriveCount >= policy.maxRedrives) {
     return skipped(SkipReason.EXHAUSTED, `redriven ${facts.redriveCount} times already, the most allowed is ${policy.maxRedrives}`);
   }
-  if (!errorAllowed(facts.error, policy.errorFilter)) {
+  if (!(claimOnly && facts.error === undefined) && !errorAllowed(facts.error, policy.errorFilter)) {
     return skipped(SkipReason.ERROR_NOT_ALLOWED, `error ${facts.error ?? '(none)'} is not allowed by the error filter`);
   }
   if (facts.stopDate !== undefined && now.getTime() - facts.stopDate > REDRIVE_WINDOW_MS) {
@@ -61,11 +62,11 @@ export function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Da
  * is about: redriven since (its count moved on), or running, or succeeded.
  */
 export function sinceFailureSkip(now: ExecutionFacts, failureRedriveCount: number | undefined): Skip | undefined {
+  if (RUNNING_STATUSES.includes(now.status)) return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${now.status}`);
   if (failureRedriveCount !== undefined && now.redriveCount !== failureRedriveCount) {
     return skipped(SkipReason.REDRIVEN_SINCE_FAILURE,
       `the failure had redrive count ${failureRedriveCount}, the execution is at ${now.redriveCount} now`);
   }
-  if (RUNNING_STATUSES.includes(now.status)) return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${now.status}`);
   if (now.status === 'SUCCEEDED') return skipped(SkipReason.NOT_REDRIVABLE, 'the execution has succeeded');
   return undefined;
 }
@@ -73,14 +74,16 @@ export function sinceFailureSkip(now: ExecutionFacts, failureRedriveCount: numbe
 /**
  * An event may be redriven on its own word only when it is fresh: handled within FRESH_EVENT_MS of
  * the stop it reports, carrying its redrive count, with maxRedrives within the client tokens Step
- * Functions remembers. Then a duplicate meets the same token, and a newer failure cannot exist yet
- * unless someone redrove the execution and it failed again within that minute.
+ * Functions remembers, and not for the last redrive maxRedrives allows. Then a duplicate meets the
+ * same token, and a newer failure cannot exist yet unless someone redrove the execution and it
+ * failed again within that minute; even then the execution stays within maxRedrives.
  */
 export function isFresh(request: RedriveRequest, policy: HandlerPolicy, now: Date): boolean {
   const claim = request.claim;
   if (request.trigger !== 'event' || claim?.redriveCount === undefined || claim.stopDate === undefined) return false;
   const age = now.getTime() - claim.stopDate;
-  return age >= -CLOCK_SKEW_MS && age <= FRESH_EVENT_MS && policy.maxRedrives <= CLIENT_TOKEN_MEMORY;
+  return age >= -CLOCK_SKEW_MS && age <= FRESH_EVENT_MS && policy.maxRedrives <= CLIENT_TOKEN_MEMORY &&
+    claim.redriveCount + 1 < policy.maxRedrives;
 }
 
 export function errorAllowed(error: string | undefined, filter: ErrorFilterSpec): boolean {

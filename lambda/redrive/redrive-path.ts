@@ -2,7 +2,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { classifyFailure, errorMessage, errorName } from './aws-errors';
 import { SchedulingConfig } from './config';
-import { decide, isFresh, policySkip, sinceFailureSkip, skipped, Skip } from './decide';
+import { Decision, decide, isFresh, policySkip, sinceFailureSkip, skipped, Skip } from './decide';
 import { redriveClientToken, putOffScheduleName, redriveScheduleName } from './idempotency';
 import { Outcome } from './outcome';
 import { ExecutionFacts, RedriveRequest } from './request';
@@ -33,6 +33,12 @@ export interface Rejected {
   readonly error: string;
 }
 
+/**
+ * A redriveDate at least this long before the call was sent answers an earlier call with the same
+ * token; a smaller gap may be the skew between Lambda's clock and Step Functions'.
+ */
+export const REPLAY_MARGIN_MS = 100;
+
 /** A throttled redrive is put off at most this many times (about 12 hours), then the invocation fails. */
 export const MAX_PUT_OFFS = 48;
 const PUT_OFF_FIRST_SECONDS = 30;
@@ -49,14 +55,13 @@ export async function redrivePath(request: RedriveRequest, deps: PathDependencie
   if (request.execution.mapRunLabel !== undefined) {
     return skippedOutcome(skipped(SkipReason.MAP_RUN_CHILD, 'a Distributed Map child execution is redriven through its parent'));
   }
-  const claimed = request.claim && policySkip(request.claim, deps.policy, now);
+  const claimed = request.claim && policySkip(request.claim, deps.policy, now, true);
   if (claimed) return skippedOutcome(claimed);
 
   const random = deps.random();
   let facts = request.claim;
   let decision = facts && decide(facts, deps.policy, now, random, request.backoffWaited);
-  const trustClaim = request.redriveCount !== undefined && (isFresh(request, deps.policy, now) || decision?.action === 'SCHEDULE');
-  if (!trustClaim) {
+  if (!(decision && claimIsEnough(request, decision, deps.policy, now))) {
     const looked = await look(request, deps, invocation);
     if ('outcome' in looked) return looked;
     facts = looked;
@@ -75,6 +80,19 @@ export async function redrivePath(request: RedriveRequest, deps: PathDependencie
       if (deps.policy.dryRun) return dryRun('dry run: would redrive now');
       return redriveNow(request, deps, invocation, redriveCount);
   }
+}
+
+/**
+ * Whether the handler may act on what the trigger says without looking: the claim holds every fact
+ * the policy reads (the redrive count, the stop date for the window, the error unless every error is
+ * allowed), and either the event is fresh, or the redrive will only be scheduled (the schedule
+ * looks when it is due).
+ */
+function claimIsEnough(request: RedriveRequest, decision: Decision, policy: HandlerPolicy, now: Date): boolean {
+  const claim = request.claim;
+  const complete = claim?.redriveCount !== undefined && claim.stopDate !== undefined &&
+    (claim.error !== undefined || policy.errorFilter.mode === 'ALL');
+  return complete && (isFresh(request, policy, now) || decision.action === 'SCHEDULE');
 }
 
 /** DescribeExecution, with what its errors mean on this path. */
@@ -104,7 +122,7 @@ async function redriveNow(
   try {
     const token = redriveClientToken(request.executionArn, redriveCount);
     const redriveDate = await redriveExecution(deps.sfn, request.executionArn, token, invocation.signal);
-    if (redriveDate && redriveDate.getTime() < sentAt.getTime()) {
+    if (redriveDate && redriveDate.getTime() <= sentAt.getTime() - REPLAY_MARGIN_MS) {
       return skippedOutcome(skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING,
         `Step Functions answered for an earlier call with the same token: redriven at ${redriveDate.toISOString()}`));
     }

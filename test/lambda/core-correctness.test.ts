@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { redriveClientToken } from '../../lambda/redrive/idempotency';
+import { REPLAY_MARGIN_MS } from '../../lambda/redrive/redrive-path';
 import { Backoff } from '../../src';
 import { executionArn, failureEvent } from '../support/events';
 import { startHandler } from '../support/handler-harness';
@@ -158,7 +159,7 @@ describe('copies of one event', () => {
     const outcomes = [];
     for (let copy = 0; copy < 3; copy++) {
       outcomes.push(await h.handler(event));
-      h.fake.clock.advance(1);
+      h.fake.clock.advance(REPLAY_MARGIN_MS);
     }
 
     expect(outcomes.map((o) => o.outcome)).toEqual(['REDRIVEN', 'SKIPPED', 'SKIPPED']);

@@ -194,7 +194,7 @@ describe('decide', () => {
     test.each<[string, Partial<ExecutionFacts>, number | undefined, string | undefined]>([
       ['the same failure', { redriveCount: 2 }, 2, undefined],
       ['the count moved on', { redriveCount: 3 }, 2, 'REDRIVEN_SINCE_FAILURE'],
-      ['the count moved on and it is running', { redriveCount: 3, status: 'RUNNING' }, 2, 'REDRIVEN_SINCE_FAILURE'],
+      ['the count moved on and it is running', { redriveCount: 3, status: 'RUNNING' }, 2, 'ALREADY_REDRIVEN_OR_RUNNING'],
       ['the count moved on and it succeeded', { redriveCount: 3, status: 'SUCCEEDED' }, 2, 'REDRIVEN_SINCE_FAILURE'],
       ['a count lower than the failure\'s', { redriveCount: 1 }, 2, 'REDRIVEN_SINCE_FAILURE'],
       ['running again at the same count', { redriveCount: 2, status: 'RUNNING' }, 2, 'ALREADY_REDRIVEN_OR_RUNNING'],

@@ -1,4 +1,5 @@
 import { redriveClientToken } from '../../lambda/redrive/idempotency';
+import { REPLAY_MARGIN_MS } from '../../lambda/redrive/redrive-path';
 import { Outcome } from '../../lambda/redrive/outcome';
 import { BackoffSpec } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
@@ -139,7 +140,7 @@ async function run(h: Awaited<ReturnType<typeof startHandler>>, random: () => nu
       if (delivery.doomed) h.fake.faults.inject('*', pick(FAULTS), 100);
       else if (random() < 0.15) h.fake.faults.inject(pick(OPERATIONS), pick(FAULTS));
       const before = new Map([...h.fake.stepFunctions.executions].map(([arn, e]) => [arn, e.status]));
-      h.fake.clock.advance(1); // time passes between one invocation and the next
+      h.fake.clock.advance(REPLAY_MARGIN_MS); // time passes between one invocation and the next
       try {
         const outcome = await h.handler(delivery.event);
         finish(delivery, outcome.outcome);

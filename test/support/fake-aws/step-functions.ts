@@ -13,6 +13,9 @@ export interface FakeExecution {
   stopDate?: number;
   redriveDate?: number;
   type: 'STANDARD' | 'EXPRESS';
+  /** The error and cause of the last stop, as DescribeExecution gives them. */
+  error?: string;
+  cause?: string;
   /** Successful redrive tokens, newest last: AWS remembers the last 10 for 15 minutes. */
   tokens: { token: string; at: number; redriveDate: number }[];
 }
@@ -32,7 +35,10 @@ export class FakeStepFunctions {
   constructor(private readonly clock: ManualClock) {}
 
   /** Adds an execution that has stopped with `status` (FAILED unless told). */
-  addExecution(executionArn: string, options: Partial<Pick<FakeExecution, 'status' | 'redriveCount' | 'stopDate' | 'type'>> = {}): FakeExecution {
+  addExecution(
+    executionArn: string,
+    options: Partial<Pick<FakeExecution, 'status' | 'redriveCount' | 'stopDate' | 'type' | 'error' | 'cause'>> = {},
+  ): FakeExecution {
     const now = this.clock.now();
     const execution: FakeExecution = {
       executionArn,
@@ -40,8 +46,13 @@ export class FakeStepFunctions {
       redriveCount: options.redriveCount ?? 0,
       startDate: now - 60_000,
       stopDate: options.stopDate ?? now,
+      // An execution redriven before has the date of its last redrive.
+      redriveDate: (options.redriveCount ?? 0) > 0 ? now - 60_000 : undefined,
       type: options.type ?? 'STANDARD',
       tokens: [],
+      // As the sample event's failure: a Lambda task that met a service error.
+      error: 'error' in options ? options.error : (options.status ?? 'FAILED') === 'FAILED' ? 'Lambda.ServiceException' : undefined,
+      cause: options.cause,
     };
     this.executions.set(executionArn, execution);
     return execution;
@@ -112,6 +123,8 @@ export class FakeStepFunctions {
       redriveCount: execution.redriveCount,
       redriveDate: execution.redriveDate === undefined ? undefined : execution.redriveDate / 1000,
       redriveStatus: this.redriveStatusOf(execution),
+      error: execution.error,
+      cause: execution.cause,
     };
   }
 
