@@ -20,7 +20,8 @@ describe('14-day window edges and maxRedrives limits', () => {
   });
 
   test('stopped 14 days less 2 h ago, exponential up to 6 h: scheduled before the window closes, then redriven', async () => {
-    h = await startHandler({ props: { backoff: Backoff.exponential({ initialDelay: Duration.hours(6), maxDelay: Duration.hours(6), jitter: false }) } });
+    const sixHours = Backoff.exponential({ initialDelay: Duration.hours(6), maxDelay: Duration.hours(6), jitter: false });
+    h = await startHandler({ props: { backoff: sixHours } });
     const stop = h.fake.clock.now() - 14 * DAY + 2 * 3_600_000;
     h.fake.stepFunctions.addExecution(ORDER, { stopDate: stop });
     const outcome = await h.handler(failureEvent({ executionArn: ORDER, stopDate: stop }));
