@@ -1,5 +1,7 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -8,7 +10,8 @@ import { AutoRedrive, ErrorFilter } from '../src';
 
 /**
  * A Standard workflow that charges a payment provider which is sometimes down. When an execution
- * fails because of it, AutoRedrive resumes it at the failed step, up to three times.
+ * fails because of it, AutoRedrive resumes it at the failed step, up to three times; when it fails
+ * a fourth time, the operations topic hears of it.
  */
 export class OrderPipelineStack extends Stack {
   public readonly autoRedrive: AutoRedrive;
@@ -36,5 +39,7 @@ export class OrderPipelineStack extends Stack {
       maxRedrives: 3,
       errorFilter: ErrorFilter.deny([...ErrorFilter.unfixableErrors(), 'OrderRejected']),
     });
+    const operations = new sns.Topic(this, 'Operations', { enforceSSL: true });
+    this.autoRedrive.onRedriveExhausted('TellOperations', { target: new targets.SnsTopic(operations) });
   }
 }

@@ -17,8 +17,42 @@ export interface AutoRedriveProps {
    * themselves, not the ARN of an alias or version: executions are named after the state machine.
    * They must be in the same account and Region as the stack (checked at synth time where both are
    * known); Express state machines cannot be redriven.
+   *
+   * Give exactly one of `stateMachines`, `stateMachineNamePrefixes` and `allStateMachines`. Each
+   * listed state machine takes room in the handler's IAM policies: a list that needs more customer
+   * managed policies than IAM attaches to one role by default (10) is refused at synth time. For
+   * hundreds of state machines, or ones created later, use `stateMachineNamePrefixes`.
+   *
+   * @default - none: give `stateMachineNamePrefixes` or `allStateMachines` instead
    */
-  readonly stateMachines: sfn.IStateMachine[];
+  readonly stateMachines?: sfn.IStateMachine[];
+
+  /**
+   * Watch every Standard state machine of the stack's account and Region whose name starts with
+   * one of these prefixes, including state machines created after the deployment.
+   *
+   * Each prefix keeps Step Functions' naming rules for names (1 to 80 characters; no white space,
+   * no control characters, none of the characters Step Functions refuses in names, such as `?`,
+   * `*`, `:` and `/`) and must be known at synth time: the rules match the prefix of `stateMachineArn`, and the handler may redrive and
+   * describe the executions `execution:<prefix>*:*` only. Duplicates, and prefixes that another
+   * prefix in the list already covers, are dropped.
+   *
+   * Give exactly one of `stateMachines`, `stateMachineNamePrefixes` and `allStateMachines`.
+   *
+   * @default - none: give `stateMachines` or `allStateMachines` instead
+   */
+  readonly stateMachineNamePrefixes?: string[];
+
+  /**
+   * Watch every Standard state machine of the stack's account and Region, including state machines
+   * created after the deployment. The handler may then redrive and describe any execution of the
+   * account and Region.
+   *
+   * Give exactly one of `stateMachines`, `stateMachineNamePrefixes` and `allStateMachines`.
+   *
+   * @default false
+   */
+  readonly allStateMachines?: boolean;
 
   /**
    * How many times one execution may be redriven, counting redrives made by anyone. An event
@@ -105,14 +139,42 @@ export interface AutoRedriveProps {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The event bus the handler publishes an outcome event to after every decision (source
+   * Publish an outcome event after every decision, to `outcomeEventBus` (source
    * `cdk-stepfunctions-redrive`; detail-types `Redrive Started`, `Redrive Scheduled`,
-   * `Redrive Skipped`, `Redrive Exhausted`, `Redrive Failed`). See `onRedriveExhausted()` and the
-   * other `on*()` methods.
+   * `Redrive Skipped`, `Redrive Exhausted`, `Redrive Failed`).
+   *
+   * Outcome events cost a PutEvents call per decision, so they are published only when they are
+   * wanted: when an `on*()` method of this construct (`onRedriveExhausted()`, `onOutcome()`, ...)
+   * is called, or when this is true. Set it when something other than those methods reads the
+   * events: a rule you write yourself on the bus, or a bus the events are forwarded to.
+   *
+   * @default false - outcome events are published when an `on*()` method of this construct is called
+   */
+  readonly outcomeEvents?: boolean;
+
+  /**
+   * The event bus the handler publishes outcome events to, when they are published (see
+   * `outcomeEvents`).
    *
    * @default - the account's default event bus
    */
   readonly outcomeEventBus?: events.IEventBus;
+
+  /**
+   * Publish the handler's metrics per state machine (dimension `StateMachine`) and its skips per
+   * reason (dimension `Reason`), besides the per-construct metrics (dimension `service`).
+   *
+   * Cost: CloudWatch bills every custom metric, that is every combination of metric name and
+   * dimension values, for each month it is published. Without this, the handler publishes one
+   * metric per metric name, whatever the number of state machines. With it, it adds one metric per watched state
+   * machine for each metric name that state machine's events reach, and for skips one per reason
+   * that occurs and one per state machine and reason: with hundreds of state machines, thousands of
+   * billed metrics. Step Functions' own `AWS/States` metrics (`ExecutionsRedriven`,
+   * `RedrivenExecutionsSucceeded`, ...) already count redrives per state machine at no extra cost.
+   *
+   * @default false
+   */
+  readonly detailedMetrics?: boolean;
 
   /**
    * The CloudWatch namespace of the handler's metrics.
@@ -132,6 +194,12 @@ export interface AutoRedriveProps {
   /**
    * Create a CloudWatch dashboard with the construct's metrics beside the native `AWS/States`
    * redrive metrics of each watched state machine.
+   *
+   * With `stateMachines`, the `AWS/States` graphs show each listed state machine. With
+   * `stateMachineNamePrefixes` or `allStateMachines`, the watched state machines are known only at
+   * run time: the graphs then use a CloudWatch search (`SEARCH` over
+   * `{AWS/States,StateMachineArn}`) that shows every state machine of the account and Region that
+   * reported the metric in the last two weeks (up to 500), including ones no prefix covers.
    *
    * @default false
    */

@@ -14,6 +14,8 @@ import { failedExecutionRules } from './private/failed-execution-rules';
 import { outcomeRule } from './private/outcome-rule';
 import { RedriveHandler } from './private/redrive-handler';
 import { resolveProps } from './private/resolve-props';
+import { validateTemplateLimits } from './private/template-limits';
+import { warnWhenWatchedTwice } from './private/watched-twice';
 import { MetricName, OutcomeDetailType } from './shared/contract';
 
 /**
@@ -26,13 +28,21 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  * Redrives failed executions of Standard state machines automatically, under a policy.
  *
  * An EventBridge rule matches the "Step Functions Execution Status Change" events of failed,
- * redrivable executions of the chosen state machines and invokes a handler, which applies the
- * policy and calls RedriveExecution with an idempotency token, at once or, with a backoff, from a
- * one-time schedule, so a duplicated or retried event never redrives twice. Events that cannot be
- * handled end in the dead-letter queue.
+ * redrivable executions of the chosen state machines (a list, name prefixes, or every state machine
+ * of the account and Region) and invokes a handler, which applies the policy and calls
+ * RedriveExecution with an idempotency token, at once or, with a backoff, from a one-time schedule,
+ * so a duplicated or retried event never redrives twice. Events that cannot be handled end in the
+ * dead-letter queue.
+ *
+ * At synth time the construct also checks that the stack stays within CloudFormation's limits (500
+ * resources, a 1 MB template), and warns when another AutoRedrive of the app watches one of the
+ * same state machines.
  */
 export class AutoRedrive extends Construct {
-  /** The rules that match failed executions; more than one when the state machines are too many for one event pattern. */
+  /**
+   * The rules that match failed executions; more than one when the state machines or name
+   * prefixes are too many for one event pattern.
+   */
   public readonly rules: events.IRule[];
 
   /** The function that decides and redrives. */
@@ -64,7 +74,7 @@ export class AutoRedrive extends Construct {
   /** The dashboard, when `dashboard` is true. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
-  /** The event bus outcome events are published to. */
+  /** The event bus outcome events are published to, when they are published (see `outcomeEvents`). */
   public readonly outcomeEventBus: events.IEventBus;
 
   /**
@@ -75,6 +85,7 @@ export class AutoRedrive extends Construct {
 
   private readonly metricsNamespace: string;
   private readonly alarms?: AutoRedriveAlarms;
+  private readonly redriveHandler: RedriveHandler;
 
   constructor(scope: Construct, id: string, props: AutoRedriveProps) {
     super(scope, id);
@@ -89,7 +100,7 @@ export class AutoRedrive extends Construct {
 
     const handler = new RedriveHandler(this, 'Handler', {
       name: this.autoRedriveName,
-      stateMachines: settings.stateMachines,
+      selection: settings.selection,
       policy: settings.policy,
       deadLetterQueue: this.deadLetterQueue,
       delayedRedrives,
@@ -99,12 +110,15 @@ export class AutoRedrive extends Construct {
       reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
       logRetention: settings.logRetention,
       tracing: settings.tracing,
+      detailedMetrics: settings.detailedMetrics,
     });
+    this.redriveHandler = handler;
+    if (settings.outcomeEvents) handler.publishOutcomeEvents();
     this.handler = handler.function;
     this.logGroup = handler.logGroup;
 
     this.rules = failedExecutionRules(this, {
-      stateMachines: settings.stateMachines,
+      selection: settings.selection,
       statuses: settings.policy.statuses,
       handler: this.handler,
       deadLetterQueue: this.deadLetterQueue,
@@ -128,9 +142,17 @@ export class AutoRedrive extends Construct {
         ],
         deadLetterQueueDepth: this.metricDeadLetterQueueDepth(),
         handlerErrors: this.handler.metricErrors(),
-        stateMachineArns: settings.stateMachines.map((machine) => machine.arn),
+        stateMachineArns: settings.selection.kind === 'LIST' ? settings.selection.stateMachines.map((machine) => machine.arn) : undefined,
       });
     }
+
+    warnWhenWatchedTwice(this, settings.selection);
+    validateTemplateLimits(this, {
+      advice: settings.selection.kind === 'LIST'
+        ? 'Watch the state machines with stateMachineNamePrefixes instead (a rule and a policy entry per prefix, whatever the number ' +
+          'of state machines), or move resources to another stack: an AutoRedrive watches state machines of any stack of its account and Region.'
+        : 'Move resources to another stack: an AutoRedrive watches state machines of any stack of its account and Region.',
+    });
   }
 
   /**
@@ -141,32 +163,62 @@ export class AutoRedrive extends Construct {
     for (const alarm of this.alarms?.all ?? []) alarm.addAlarmAction(...actions);
   }
 
-  /** A rule matching this construct's `Redrive Started` events: an execution was redriven. */
+  /**
+   * A rule matching this construct's `Redrive Started` events: an execution was redriven.
+   *
+   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
+   * per decision.
+   */
   public onRedriveStarted(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.STARTED], options);
   }
 
-  /** A rule matching this construct's `Redrive Scheduled` events: a redrive was put off by the backoff. */
+  /**
+   * A rule matching this construct's `Redrive Scheduled` events: a redrive was put off by the backoff.
+   *
+   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
+   * per decision.
+   */
   public onRedriveScheduled(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SCHEDULED], options);
   }
 
-  /** A rule matching this construct's `Redrive Skipped` events: the policy did not allow a redrive. */
+  /**
+   * A rule matching this construct's `Redrive Skipped` events: the policy did not allow a redrive.
+   *
+   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
+   * per decision.
+   */
   public onRedriveSkipped(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SKIPPED], options);
   }
 
-  /** A rule matching this construct's `Redrive Exhausted` events: an execution failed again after `maxRedrives` redrives. */
+  /**
+   * A rule matching this construct's `Redrive Exhausted` events: an execution failed again after `maxRedrives` redrives.
+   *
+   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
+   * per decision.
+   */
   public onRedriveExhausted(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.EXHAUSTED], options);
   }
 
-  /** A rule matching this construct's `Redrive Failed` events: the handler could not handle an event. */
+  /**
+   * A rule matching this construct's `Redrive Failed` events: the handler could not handle an event.
+   *
+   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
+   * per decision.
+   */
   public onRedriveFailed(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.FAILED], options);
   }
 
-  /** A rule matching every outcome event of this construct. */
+  /**
+   * A rule matching every outcome event of this construct.
+   *
+   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
+   * per decision.
+   */
   public onOutcome(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, Object.values(OutcomeDetailType), options);
   }
@@ -182,8 +234,12 @@ export class AutoRedrive extends Construct {
   }
 
   /**
-   * Events the policy did not redrive, exhausted ones included. Also published with a `Reason`
-   * dimension: pass `dimensionsMap: { Reason: 'ERROR_NOT_ALLOWED' }`. Sum over 5 minutes unless told.
+   * Events the policy did not redrive, exhausted ones included. Sum over 5 minutes unless told.
+   *
+   * With `detailedMetrics`, also published per skip reason (dimension `Reason`, beside `service`;
+   * and with `StateMachine` too): pass `dimensionsMap: { Reason: 'ERROR_NOT_ALLOWED' }` for one
+   * reason. Without `detailedMetrics`, the `Reason` dimension does not exist and such a metric has
+   * no data.
    */
   public metricRedrivesSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.SKIPPED, props);
@@ -215,7 +271,8 @@ export class AutoRedrive extends Construct {
 
   /**
    * One of the handler's metrics, for this construct (dimension `service`). Sum over 5 minutes
-   * unless told.
+   * unless told. With `detailedMetrics`, the handler also publishes each metric per state machine
+   * (dimension `StateMachine`, beside `service`), and skips per reason (`Reason`).
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
@@ -229,6 +286,7 @@ export class AutoRedrive extends Construct {
   }
 
   private onOutcomes(id: string, detailTypes: string[], options?: events.OnEventOptions): events.Rule {
+    this.redriveHandler.publishOutcomeEvents();
     return outcomeRule(this, id, this.outcomeEventBus, this.autoRedriveName, detailTypes, options);
   }
 }

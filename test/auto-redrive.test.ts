@@ -74,10 +74,12 @@ describe('AutoRedrive with defaults', () => {
     expect(variables.AUTO_REDRIVE_SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SchedulerRole/), 'Arn'] });
     expect(variables).toMatchObject({ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' });
     expect(Object.keys(variables).sort()).toEqual([
-      'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN', 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL', 'AUTO_REDRIVE_OUTCOME_EVENT_BUS', 'AUTO_REDRIVE_POLICY',
-      'AUTO_REDRIVE_SCHEDULER_ROLE_ARN', 'AUTO_REDRIVE_SCHEDULE_GROUP', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE',
+      'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN', 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL', 'AUTO_REDRIVE_OUTCOME_EVENTS', 'AUTO_REDRIVE_OUTCOME_EVENT_BUS',
+      'AUTO_REDRIVE_POLICY', 'AUTO_REDRIVE_SCHEDULER_ROLE_ARN', 'AUTO_REDRIVE_SCHEDULE_GROUP', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE',
       'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME',
     ]);
+    // No on*() method was called and outcomeEvents is not set: no outcome events, no detailed metrics.
+    expect(variables.AUTO_REDRIVE_OUTCOME_EVENTS).toBe('false');
     const [ruleId, rule] = Object.entries(template.findResources('AWS::Events::Rule'))[0] as [string, any];
     expect(rule.Properties.Name).toBeUndefined();
     expect(JSON.stringify(variables)).not.toContain(ruleId);
@@ -156,14 +158,9 @@ describe('AutoRedrive with defaults', () => {
       expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/HandlerLogs/), 'Arn'] } }),
     ]));
     const actions = statements.flatMap((s: any) => [s.Action].flat());
+    // No events:PutEvents: outcome events are not wanted (no on*() method called, outcomeEvents not set).
     expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'logs:CreateLogStream',
-      'logs:PutLogEvents', 'sqs:SendMessage', 'events:PutEvents', 'scheduler:CreateSchedule', 'iam:PassRole']));
-    expect(statements).toContainEqual({
-      Effect: 'Allow',
-      Action: 'events:PutEvents',
-      Resource: { 'Fn::Join': ['', [...pseudo, ':events:', ...regionAccount, ':event-bus/default']] },
-      Condition: { StringEquals: { 'events:source': 'cdk-stepfunctions-redrive' } },
-    });
+      'logs:PutLogEvents', 'sqs:SendMessage', 'scheduler:CreateSchedule', 'iam:PassRole']));
     for (const statement of statements) expect(statement.Resource).not.toEqual('*');
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
   });

@@ -1,9 +1,12 @@
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { AutoRedrive, Backoff } from '../src';
+import { AutoRedrive, AutoRedriveProps, Backoff } from '../src';
 import { standardStateMachine } from './support/stacks';
 
 /** cdk-nag findings on the AutoRedrive's resources, after its own acknowledgements. */
@@ -18,6 +21,12 @@ function findings(build: (stack: Stack) => void): string[] {
   return [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
     .filter((finding) => finding.id.includes('/AutoRedrive/'))
     .map((finding) => `${finding.id}: ${String(finding.entry.data).split(':')[0]}`);
+}
+
+/** Where a user sends outcome events: a topic, with a dead-letter queue for what EventBridge cannot deliver. */
+function ticketTarget(stack: Stack): events.IRuleTarget {
+  const deadLetterQueue = new sqs.Queue(stack, 'TicketDeadLetters', { enforceSSL: true });
+  return new targets.SnsTopic(new sns.Topic(stack, 'Tickets', { enforceSSL: true }), { deadLetterQueue });
 }
 
 describe('cdk-nag AwsSolutions and Serverless packs', () => {
@@ -40,6 +49,51 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
       backoff: Backoff.none(),
       outcomeEventBus: new events.EventBus(stack, 'Bus'),
     }))).toEqual([]);
+  });
+
+  test('find nothing unacknowledged with name prefixes, outcome events, detailed metrics and a dashboard', () => {
+    expect(findings((stack) => {
+      const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', {
+        stateMachineNamePrefixes: ['orders-', 'billing', 'shipping-eu'],
+        outcomeEvents: true,
+        detailedMetrics: true,
+        dashboard: true,
+      });
+      autoRedrive.onRedriveExhausted('Exhausted', { target: ticketTarget(stack) });
+    })).toEqual([]);
+  });
+
+  test('find nothing unacknowledged with many long name prefixes', () => {
+    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', {
+      stateMachineNamePrefixes: Array.from({ length: 60 }, (_, i) => `${i}-`.padEnd(80, 'p')),
+    }))).toEqual([]);
+  });
+
+  test('find nothing unacknowledged with every state machine, tracing, a custom bus and an on*() method', () => {
+    expect(findings((stack) => {
+      const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', {
+        allStateMachines: true,
+        tracing: true,
+        outcomeEventBus: new events.EventBus(stack, 'Bus'),
+        backoff: Backoff.none(),
+      });
+      autoRedrive.onOutcome('Everything', { target: ticketTarget(stack) });
+    })).toEqual([]);
+  });
+
+  test.each<[string, AutoRedriveProps, string]>([
+    ['name prefixes', { stateMachineNamePrefixes: ['orders-'] }, 'stateMachineNamePrefixes: each wildcard covers'],
+    ['every state machine', { allStateMachines: true }, 'allStateMachines: the construct watches every state machine'],
+  ])('with %s, the execution wildcards are acknowledged with their own reason', (_name, props, reason) => {
+    const app = new App();
+    const stack = new Stack(app, 'NagStack');
+    new AutoRedrive(stack, 'AutoRedrive', props);
+    const template = app.synth().getStackByName('NagStack').template;
+    const acknowledgements = Object.values(template.Resources)
+      .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    const executions = acknowledgements.filter((a: any) => a.id === 'AwsSolutions-IAM5' && a.applies_to[0].regex.includes(':execution:'));
+    expect(executions).toEqual([expect.objectContaining({ reason: expect.stringContaining(reason) })]);
+    expect(executions[0].reason.length).toBeGreaterThan(40);
   });
 
   test('every acknowledgement carries a reason', () => {

@@ -60,10 +60,9 @@ describe('examples/ OrderPipelineStack', () => {
     }));
     expect(first.logs).toContainEqual(expect.objectContaining({
       _aws: expect.objectContaining({
-        CloudWatchMetrics: [{ Namespace: 'CdkStepFunctionsRedrive', Dimensions: [['service'], ['service', 'StateMachine']], Metrics: [{ Name: 'RedrivesScheduled', Unit: 'Count' }] }],
+        CloudWatchMetrics: [{ Namespace: 'CdkStepFunctionsRedrive', Dimensions: [['service']], Metrics: [{ Name: 'RedrivesScheduled', Unit: 'Count' }] }],
       }),
       service: stack.autoRedrive.autoRedriveName,
-      StateMachine: 'orders',
       RedrivesScheduled: 1,
     }));
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
@@ -76,7 +75,7 @@ describe('examples/ OrderPipelineStack', () => {
 
     expect(fired.result).toMatchObject({ outcome: 'REDRIVEN' });
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(1);
-    expect(fired.logs).toContainEqual(expect.objectContaining({ RedrivesStarted: 1, StateMachine: 'orders' }));
+    expect(fired.logs).toContainEqual(expect.objectContaining({ RedrivesStarted: 1, service: stack.autoRedrive.autoRedriveName }));
     const published = fake.eventBridge.published.filter((outcomeEvent) => outcomeEvent.Detail.executionArn === arn);
     expect(published.map((outcomeEvent) => outcomeEvent.DetailType)).toEqual(['Redrive Scheduled', 'Redrive Scheduled', 'Redrive Started']);
     expect(published[2]).toMatchObject({

@@ -32,10 +32,10 @@ const PLATFORM_ACTIONS = {
 };
 
 /** Resources that end in a wildcard because the names are only known at run time, each scoped to this construct. */
-const SCOPED_WILDCARDS = [
-  /:states:.+:execution:[^*]+:\*$/, // the executions of one watched state machine
-  /:scheduler:.+:schedule\/[A-Za-z0-9]+\/\*$/, // the schedules in its own group
-];
+const SCHEDULES_OF_ITS_GROUP = /:scheduler:.+:schedule\/[A-Za-z0-9]+\/\*$/;
+const EXECUTIONS_OF_ONE_STATE_MACHINE = /:states:.+:execution:[^*]+:\*$/;
+const EXECUTIONS_OF_ONE_NAME_PREFIX = /:states:.+:execution:[^*:]+\*:\*$/;
+const EVERY_EXECUTION = /:states:.+:execution:\*$/;
 const UNSCOPABLE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
 
 /** Every statement of every identity policy in the template, with the role it is attached to. */
@@ -52,24 +52,75 @@ function statementsByRole(template: any): { role: string; statement: any }[] {
       }))));
 }
 
-const VARIANTS: [string, (stack: Stack) => Partial<AutoRedriveProps>][] = [
-  ['defaults', () => ({})],
-  ['no backoff', () => ({ backoff: Backoff.none() })],
-  ['a customer managed key, tracing, a custom bus', (stack) => ({
-    deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
-    tracing: true,
-    outcomeEventBus: new events.EventBus(stack, 'Bus'),
-  })],
+interface Variant {
+  readonly props: (stack: Stack) => AutoRedriveProps;
+  /** What is done with the construct after it is created. */
+  readonly then?: (autoRedrive: AutoRedrive) => void;
+  /** The execution resources the handler may redrive, in order. */
+  readonly executions: RegExp[];
+  /** The wildcard resources the variant may have: the names they stand for are known only at run time. */
+  readonly wildcards: RegExp[];
+  /** Whether the handler publishes outcome events. */
+  readonly outcomeEvents: boolean;
+}
+
+const twoStateMachines = (stack: Stack) => [standardStateMachine(stack, 'M'), standardStateMachine(stack, 'N')];
+const LISTED: Pick<Variant, 'executions' | 'wildcards'> = {
+  executions: [
+    /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<M[0-9A-F]{8}\.Name>:\*$/,
+    /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<N[0-9A-F]{8}\.Name>:\*$/,
+  ],
+  wildcards: [EXECUTIONS_OF_ONE_STATE_MACHINE, SCHEDULES_OF_ITS_GROUP],
+};
+
+const VARIANTS: [string, Variant][] = [
+  ['defaults', { props: (stack) => ({ stateMachines: twoStateMachines(stack) }), ...LISTED, outcomeEvents: false }],
+  ['no backoff', { props: (stack) => ({ stateMachines: twoStateMachines(stack), backoff: Backoff.none() }), ...LISTED, outcomeEvents: false }],
+  ['a customer managed key, tracing, a custom bus', {
+    props: (stack) => ({
+      stateMachines: twoStateMachines(stack),
+      deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+      tracing: true,
+      outcomeEventBus: new events.EventBus(stack, 'Bus'),
+    }),
+    ...LISTED,
+    outcomeEvents: false,
+  }],
+  ['outcomeEvents: true', { props: (stack) => ({ stateMachines: twoStateMachines(stack), outcomeEvents: true }), ...LISTED, outcomeEvents: true }],
+  ['an on*() method called, and a custom bus', {
+    props: (stack) => ({ stateMachines: twoStateMachines(stack), outcomeEventBus: new events.EventBus(stack, 'Bus') }),
+    then: (autoRedrive) => autoRedrive.onRedriveExhausted('Ticket'),
+    ...LISTED,
+    outcomeEvents: true,
+  }],
+  ['name prefixes', {
+    props: () => ({ stateMachineNamePrefixes: ['orders-', 'billing'] }),
+    executions: [
+      /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:orders-\*:\*$/,
+      /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:billing\*:\*$/,
+    ],
+    wildcards: [EXECUTIONS_OF_ONE_NAME_PREFIX, SCHEDULES_OF_ITS_GROUP],
+    outcomeEvents: false,
+  }],
+  ['every state machine, with outcome events', {
+    props: () => ({ allStateMachines: true, outcomeEvents: true }),
+    executions: [/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\*$/],
+    wildcards: [EVERY_EXECUTION, SCHEDULES_OF_ITS_GROUP],
+    outcomeEvents: true,
+  }],
 ];
 
-describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_name, extraProps) => {
+describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_name, variant) => {
   const stack = newStack();
-  new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M'), standardStateMachine(stack, 'N')], ...extraProps(stack) });
+  const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', variant.props(stack));
+  variant.then?.(autoRedrive);
   const template = Template.fromStack(stack).toJSON();
   const statements = statementsByRole(template).filter(({ role }) => role.startsWith('AutoRedrive'));
   const called = actionsTheHandlerCalls();
   const handlerStatements = statements.filter(({ role }) => role.includes('HandlerRole')).map(({ statement }) => statement);
   const handlerActions = new Set(handlerStatements.flatMap((statement) => [statement.Action].flat()));
+  const [handlerFunction] = Object.entries<any>(template.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('AutoRedriveHandler'));
+  const environment = handlerFunction[1].Properties.Environment.Variables;
 
   test('allows only, never denies, and is attached to the construct\'s two roles', () => {
     expect(statements.length).toBeGreaterThan(0);
@@ -92,25 +143,25 @@ describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_na
       const actions = [statement.Action].flat();
       for (const resource of statement.Resource) {
         if (!resource.includes('*')) continue;
-        const acceptable = actions.every((action: string) => UNSCOPABLE.has(action)) ? resource === '*' : SCOPED_WILDCARDS.some((pattern) => pattern.test(resource));
+        const acceptable = actions.every((action: string) => UNSCOPABLE.has(action)) ? resource === '*' : variant.wildcards.some((pattern) => pattern.test(resource));
         expect({ actions, resource, acceptable }).toEqual({ actions, resource, acceptable: true });
       }
     }
   });
 
-  test('the handler may call every action its code sends', () => {
+  test('the handler may call every action its code sends; PutEvents exactly when it is told to publish outcome events', () => {
+    expect(called).toContain('events:PutEvents');
     for (const action of called) {
-      expect({ action, granted: handlerActions.has(action) }).toEqual({ action, granted: true });
+      const expected = action === 'events:PutEvents' ? variant.outcomeEvents : true;
+      expect({ action, granted: handlerActions.has(action) }).toEqual({ action, granted: expected });
     }
+    expect(environment.AUTO_REDRIVE_OUTCOME_EVENTS).toBe(String(variant.outcomeEvents));
   });
 
   test('the handler may look at and redrive the executions of each watched state machine, together, and nothing else of Step Functions', () => {
     const stepFunctions = handlerStatements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('states:')));
     expect(stepFunctions.map((statement) => statement.Action)).toEqual([['states:RedriveExecution', 'states:DescribeExecution']]);
-    expect(stepFunctions[0].Resource).toEqual([
-      expect.stringMatching(/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<M[0-9A-F]{8}\.Name>:\*$/),
-      expect.stringMatching(/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<N[0-9A-F]{8}\.Name>:\*$/),
-    ]);
+    expect(stepFunctions[0].Resource).toEqual(variant.executions.map((pattern) => expect.stringMatching(pattern)));
   });
 
   test('the handler may create schedules in its own group, passing the scheduler role only, whatever the backoff', () => {
@@ -122,6 +173,6 @@ describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_na
   });
 
   test('the handler does not read the rules', () => {
-    expect([...handlerActions].filter((action) => action.startsWith('events:'))).toEqual(['events:PutEvents']);
+    expect([...handlerActions].filter((action) => action.startsWith('events:'))).toEqual(variant.outcomeEvents ? ['events:PutEvents'] : []);
   });
 });

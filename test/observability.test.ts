@@ -1,11 +1,11 @@
-import { Duration } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AutoRedrive } from '../src';
+import { AutoRedrive, AutoRedriveProps } from '../src';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
 
 describe('metrics', () => {
@@ -126,6 +126,56 @@ describe('outcome events', () => {
     expect(stack.resolve((rule.node.defaultChild as events.CfnRule).eventPattern)).toMatchObject({ 'detail-type': detailTypes });
   });
 
+  const putEvents = (template: Template) => handlerRoleStatements(template).filter((statement: any) => [statement.Action].flat().includes('events:PutEvents'));
+  const outcomeEventsVariable = (template: Template) => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    return fn.Properties.Environment.Variables.AUTO_REDRIVE_OUTCOME_EVENTS;
+  };
+
+  test('not published by default: the handler is told so, and may not call PutEvents', () => {
+    const { template } = synthAutoRedrive();
+    expect(outcomeEventsVariable(template)).toBe('false');
+    expect(putEvents(template)).toEqual([]);
+  });
+
+  test('outcomeEvents: true publishes them to the default bus, for the library\'s own source only', () => {
+    const { template } = synthAutoRedrive({ outcomeEvents: true });
+    expect(outcomeEventsVariable(template)).toBe('true');
+    expect(putEvents(template)).toEqual([{
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+      Condition: { StringEquals: { 'events:source': 'cdk-stepfunctions-redrive' } },
+    }]);
+  });
+
+  test.each<[string, (a: AutoRedrive) => void]>([
+    ['onRedriveStarted', (a) => a.onRedriveStarted('R')],
+    ['onRedriveScheduled', (a) => a.onRedriveScheduled('R')],
+    ['onRedriveSkipped', (a) => a.onRedriveSkipped('R')],
+    ['onRedriveExhausted', (a) => a.onRedriveExhausted('R')],
+    ['onRedriveFailed', (a) => a.onRedriveFailed('R')],
+    ['onOutcome', (a) => a.onOutcome('R')],
+  ])('%s, called after the constructor, has them published even with outcomeEvents: false', (_name, on) => {
+    const stack = newStack();
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], outcomeEvents: false });
+    on(autoRedrive);
+    const template = Template.fromStack(stack);
+    expect(outcomeEventsVariable(template)).toBe('true');
+    expect(putEvents(template)).toHaveLength(1);
+  });
+
+  test('several on*() methods and outcomeEvents: true grant PutEvents once', () => {
+    const stack = newStack();
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachineNamePrefixes: ['orders'], outcomeEvents: true });
+    autoRedrive.onRedriveExhausted('Exhausted');
+    autoRedrive.onRedriveFailed('Failed');
+    autoRedrive.onOutcome('Everything');
+    const template = Template.fromStack(stack);
+    expect(outcomeEventsVariable(template)).toBe('true');
+    expect(putEvents(template)).toHaveLength(1);
+  });
+
   test('a custom bus receives the outcome events, the rules listen on it, and PutEvents is allowed on it only', () => {
     const stack = newStack();
     const bus = new events.EventBus(stack, 'OpsBus');
@@ -143,6 +193,33 @@ describe('outcome events', () => {
   });
 });
 
+describe('detailed metrics', () => {
+  test('off by default: the handler publishes the service dimension only', () => {
+    const [fn] = Object.values(synthAutoRedrive().template.findResources('AWS::Lambda::Function')) as any[];
+    expect(fn.Properties.Environment.Variables).not.toHaveProperty('AUTO_REDRIVE_DETAILED_METRICS');
+  });
+
+  test.each<[string, Partial<AutoRedriveProps>]>([
+    ['a list', {}],
+    ['name prefixes', { stateMachines: undefined, stateMachineNamePrefixes: ['orders'] }],
+  ])('detailedMetrics: true tells the handler, with %s', (_name, selection) => {
+    const { template } = synthAutoRedrive({ ...selection, detailedMetrics: true });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { AUTO_REDRIVE_DETAILED_METRICS: 'true' } } });
+  });
+
+  test('detailedMetrics: false is the default', () => {
+    const [fn] = Object.values(synthAutoRedrive({ detailedMetrics: false }).template.findResources('AWS::Lambda::Function')) as any[];
+    expect(fn.Properties.Environment.Variables).not.toHaveProperty('AUTO_REDRIVE_DETAILED_METRICS');
+  });
+});
+
+/** A dashboard body as deployed: its joins joined, pseudo parameters named. */
+function deployedBody(stack: Stack, body: unknown): string {
+  const resolved: any = stack.resolve(body);
+  if (typeof resolved === 'string') return resolved;
+  return resolved['Fn::Join'][1].map((part: any) => typeof part === 'string' ? part : JSON.stringify(part).replace(/"/g, '')).join('');
+}
+
 describe('dashboard and tracing', () => {
   test('no dashboard by default', () => {
     synthAutoRedrive().template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
@@ -159,6 +236,30 @@ describe('dashboard and tracing', () => {
     }
     const machineRefs = new Set(body.match(/Machine\d+[0-9A-F]{8}/g));
     expect(machineRefs.size).toBe(25);
+  });
+
+  test.each<[string, Partial<AutoRedriveProps>]>([
+    ['stateMachineNamePrefixes', { stateMachineNamePrefixes: ['orders-'] }],
+    ['allStateMachines', { allStateMachines: true }],
+  ])('with %s, the native redrive graphs search every state machine of the account and Region', (_name, selection) => {
+    const stack = newStack();
+    new AutoRedrive(stack, 'AutoRedrive', { ...selection, dashboard: true });
+    const [dashboard] = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')) as any[];
+    const body = JSON.parse(deployedBody(stack, dashboard.Properties.DashboardBody));
+    const graphs = body.widgets.filter((widget: any) => widget.properties.title?.startsWith('AWS/States'));
+    expect(graphs.map((graph: any) => graph.properties.title)).toEqual(
+      ['ExecutionsRedriven', 'RedrivenExecutionsSucceeded', 'RedrivenExecutionsFailed', 'RedrivenExecutionsTimedOut']
+        .map((metricName) => `AWS/States ${metricName} (every state machine of the account and Region)`));
+    for (const [index, graph] of graphs.entries()) {
+      const metricName = ['ExecutionsRedriven', 'RedrivenExecutionsSucceeded', 'RedrivenExecutionsFailed', 'RedrivenExecutionsTimedOut'][index];
+      expect(graph.properties.metrics).toEqual([[{
+        expression: `SEARCH('{AWS/States,StateMachineArn} MetricName="${metricName}"', 'Sum', 300)`,
+        label: '${PROP(\'Dim.StateMachineArn\')}',
+      }]]);
+    }
+    const decisions = body.widgets.find((widget: any) => widget.properties.title === 'AutoRedrive decisions');
+    expect(JSON.stringify(decisions.properties.metrics)).toContain('RedrivesStarted');
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('tracing: false by default; tracing: true makes it active and tells the handler', () => {

@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { distinctPrefixes } from '../src/private/selection';
 import { splitByLength } from '../src/private/split-by-length';
 import { errorPatternProblem, matchesErrorPattern } from '../src/shared/error-pattern';
 
@@ -19,6 +20,24 @@ describe('splitByLength', () => {
 
   test('refuses an item that alone exceeds the budget', () => {
     expect(() => splitByLength([5, 50], (cost) => cost, 10)).toThrow('an item costs 50, more than the budget of 10');
+  });
+});
+
+describe('distinctPrefixes', () => {
+  test('keeps, in order, the prefixes no other one covers, and covers every name the input covers', () => {
+    const prefix = fc.stringMatching(/^[ab]{1,4}$/);
+    fc.assert(fc.property(fc.array(prefix, { minLength: 1, maxLength: 8 }), fc.stringMatching(/^[ab]{0,6}$/), (prefixes, name) => {
+      const kept = distinctPrefixes(prefixes);
+      expect(kept.every((p) => prefixes.includes(p))).toBe(true);
+      expect([...kept].sort((x, y) => prefixes.indexOf(x) - prefixes.indexOf(y))).toEqual(kept);
+      expect(new Set(kept).size).toBe(kept.length);
+      for (const p of kept) expect(kept.filter((q) => q !== p && p.startsWith(q))).toEqual([]);
+      expect(kept.some((p) => name.startsWith(p))).toBe(prefixes.some((p) => name.startsWith(p)));
+    }));
+  });
+
+  test('drops duplicates and covered prefixes', () => {
+    expect(distinctPrefixes(['orders-eu', 'orders-', 'billing', 'orders-', 'bill'])).toEqual(['orders-', 'bill']);
   });
 });
 

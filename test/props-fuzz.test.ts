@@ -40,13 +40,27 @@ const propsArbitrary = fc.record({
   queue: fc.constantFrom('none', 'none', 'sqs-managed', 'key', 'kms-managed', 'queue-and-key'),
   metricsNamespace: prop(fc.constantFrom('Ops/Redrive', 'Team.Orders', 'x'), fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('AWS/States', ''))),
   dryRun: fc.option(fc.boolean(), { nil: undefined }),
+  /** How the state machines are chosen: the list above, name prefixes, every state machine, or a mistake. */
+  selection: fc.oneof(
+    { arbitrary: fc.constant<Selection>({ kind: 'LIST' }), weight: 6 },
+    { arbitrary: fc.record({ kind: fc.constant<'PREFIXES'>('PREFIXES'), prefixes: fc.array(fc.constantFrom('orders-', 'billing', 'orders-eu', 'x'), { minLength: 1, maxLength: 4 }) }), weight: 2 },
+    { arbitrary: fc.record({ kind: fc.constant<'PREFIXES'>('PREFIXES'), prefixes: fc.array(fc.oneof(fc.string({ maxLength: 90 }), fc.constantFrom('', 'a b', 'a:b', 'x*')), { maxLength: 3 }) }), weight: 1 },
+    { arbitrary: fc.constant<Selection>({ kind: 'ALL' }), weight: 1 },
+    { arbitrary: fc.constant<Selection>({ kind: 'LIST_AND_ALL' }), weight: 1 },
+  ),
+  outcomeEvents: fc.option(fc.boolean(), { nil: undefined }),
+  detailedMetrics: fc.option(fc.boolean(), { nil: undefined }),
 });
+
+type Selection = { kind: 'LIST' | 'ALL' | 'LIST_AND_ALL' } | { kind: 'PREFIXES'; prefixes: string[] };
 
 type Fuzzed = typeof propsArbitrary extends fc.Arbitrary<infer T> ? T : never;
 
 function build(p: Fuzzed): Stack {
   const stack = new Stack(new App(), 'Fuzz');
-  const stateMachines = p.machines.map((type, i) => type === 'ALIAS'
+  const listed = ['LIST', 'LIST_AND_ALL'].includes(p.selection.kind);
+  // Only a list brings state machines into the stack: the checks below read the stack's Express ones as watched.
+  const stateMachines = (listed ? p.machines : []).map((type, i) => type === 'ALIAS'
     ? sfn.StateMachine.fromStateMachineArn(stack, `M${i}`, `arn:aws:states:us-east-1:123456789012:stateMachine:m${i}:prod`)
     : standardStateMachine(stack, `M${i}`, { stateMachineType: sfn.StateMachineType[type] }));
   const errorFilter = p.errorFilter && (p.errorFilter.kind === 'all' ? ErrorFilter.all() : p.errorFilter.kind === 'allExceptUnfixable'
@@ -62,8 +76,13 @@ function build(p: Fuzzed): Stack {
   const queue = ['sqs-managed', 'kms-managed', 'queue-and-key'].includes(p.queue)
     ? new sqs.Queue(stack, 'Dlq', { encryption: p.queue === 'kms-managed' ? sqs.QueueEncryption.KMS_MANAGED : sqs.QueueEncryption.SQS_MANAGED })
     : undefined;
+  const selection = p.selection;
   new AutoRedrive(stack, 'AutoRedrive', {
-    stateMachines,
+    stateMachines: listed ? stateMachines : undefined,
+    stateMachineNamePrefixes: selection.kind === 'PREFIXES' ? selection.prefixes : undefined,
+    allStateMachines: ['ALL', 'LIST_AND_ALL'].includes(selection.kind) ? true : undefined,
+    outcomeEvents: p.outcomeEvents,
+    detailedMetrics: p.detailedMetrics,
     maxRedrives: p.maxRedrives,
     statuses: p.statuses,
     errorFilter,
@@ -105,6 +124,15 @@ function deployProblems(stack: Stack): string[] {
     }
     if (resource.Type === 'AWS::Events::Rule' && props.Name && props.Name.length > 64) problems.push(`rule name ${props.Name}`);
     if (resource.Type === 'AWS::Events::Rule' && props.EventPattern?.detail?.stateMachineArn?.length === 0) problems.push('empty state machine list');
+    if (resource.Type === 'AWS::Events::Rule') {
+      // A prefix matcher ends in a name prefix that keeps Step Functions' naming rules, or in `stateMachine:` for every state machine.
+      const prefixes = (props.EventPattern?.detail?.stateMachineArn ?? []).filter((m: any) => m && typeof m === 'object' && 'prefix' in m);
+      for (const { prefix } of prefixes) {
+        const tail = String(prefix['Fn::Join'][1].at(-1)).split(':stateMachine:')[1];
+        if (tail === undefined || /[\s*:/?]/.test(tail) || tail.length > 80) problems.push(`prefix ${JSON.stringify(prefix)}`);
+      }
+    }
+    if (resource.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(props.PolicyDocument).length > 6144) problems.push('a redrive policy past 6,144 characters');
     if (resource.Type === 'AWS::Events::Rule') {
       const qualified = (props.EventPattern?.detail?.stateMachineArn ?? []).filter((arn: unknown) => typeof arn === 'string' && arn.split(':').length > 7);
       if (qualified.length > 0) problems.push(`an alias or version ARN is watched: ${qualified}`);

@@ -21,6 +21,10 @@ export interface HandlerConfig {
   readonly metricsNamespace: string;
   /** Active tracing is on: annotate the trace. */
   readonly tracing: boolean;
+  /** Publish an outcome event per decision: only when the construct knows they are wanted. */
+  readonly outcomeEvents: boolean;
+  /** Publish metrics per state machine and per skip reason too, not only per construct. */
+  readonly detailedMetrics: boolean;
 }
 
 /** Reads and checks the configuration the construct wrote. A bad one fails every invocation, loudly. */
@@ -38,6 +42,8 @@ export function readHandlerConfig(env: Readonly<Record<string, string | undefine
     outcomeEventBus: required(env, ENV.OUTCOME_EVENT_BUS),
     metricsNamespace: required(env, ENV.METRICS_NAMESPACE),
     tracing: env[ENV.TRACING] === 'true',
+    outcomeEvents: env[ENV.OUTCOME_EVENTS] === 'true',
+    detailedMetrics: env[ENV.DETAILED_METRICS] === 'true',
   };
 }
 

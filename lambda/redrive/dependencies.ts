@@ -38,6 +38,8 @@ export function dependenciesFromEnvironment(
       events: clients.eventBridge,
       eventBusName: config.outcomeEventBus,
       name: config.name,
+      outcomeEvents: config.outcomeEvents,
+      detailedMetrics: config.detailedMetrics,
     }),
     tracing: overrides.tracing ?? traceMarker(config.tracing),
     now: overrides.now ?? (() => new Date()),

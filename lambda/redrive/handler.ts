@@ -2,14 +2,18 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { HandlerConfig } from './config';
 import { DeadlineError, RemainingTime, startDeadline } from './deadline';
 import { parseFailureEvent } from './failure-event';
+import { loadOnce } from './load-once';
 import { Outcome } from './outcome';
 import { PathDependencies, redrivePath } from './redrive-path';
 import { Reporter } from './report';
 import { BadEventError, RedriveRequest } from './request';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
-import { sendToDeadLetterQueue } from './sqs';
 import { TraceAnnotations, TraceMarker } from './tracing';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
+
+/** Loaded when first used: most invocations never write to the dead-letter queue. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const deadLetters = loadOnce(() => require('./sqs') as typeof import('./sqs'));
 
 export interface HandlerDependencies extends PathDependencies {
   readonly config: HandlerConfig;
@@ -35,7 +39,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
     const deadline = startDeadline(context);
     const report = deps.reporter.begin(context);
     const deadLetter = async (reason: DeadLetterReason, error: string, executionArn?: string): Promise<Outcome> => {
-      await sendToDeadLetterQueue(deps.sqs(), deps.config.deadLetterQueueUrl,
+      await deadLetters().sendToDeadLetterQueue(deps.sqs(), deps.config.deadLetterQueueUrl,
         { source: LIBRARY_SOURCE, reason, error, executionArn, event: raw }, deadline.work);
       return { outcome: 'DEAD_LETTERED', reason, error };
     };

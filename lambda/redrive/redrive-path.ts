@@ -4,9 +4,9 @@ import { classifyFailure, errorMessage, errorName } from './aws-errors';
 import { SchedulingConfig } from './config';
 import { Decision, decide, isFresh, policySkip, sinceFailureSkip, skipped, Skip } from './decide';
 import { redriveClientToken, putOffScheduleName, redriveScheduleName } from './idempotency';
+import { loadOnce } from './load-once';
 import { Outcome } from './outcome';
 import { ExecutionFacts, RedriveRequest } from './request';
-import { createRedriveSchedule } from './scheduler';
 import { describeExecution, redriveExecution } from './step-functions';
 import { HandlerPolicy, ScheduleReason, SkipReason } from '../../src/shared/contract';
 
@@ -32,6 +32,10 @@ export interface Rejected {
   readonly outcome: 'REJECTED';
   readonly error: string;
 }
+
+/** Loaded when first used: a fresh event under `Backoff.none()` never schedules. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const schedules = loadOnce(() => require('./scheduler') as typeof import('./scheduler'));
 
 /**
  * A redriveDate at least this long before the call was sent answers an earlier call with the same
@@ -170,7 +174,7 @@ async function schedule(
   delaySeconds: number,
   clamped: boolean,
 ): Promise<Outcome> {
-  const created = await createRedriveSchedule(
+  const created = await schedules().createRedriveSchedule(
     deps.scheduler(), deps.scheduling, invocation.handlerArn, redriveScheduleName(request.executionArn, redriveCount),
     new Date(deps.now().getTime() + delaySeconds * 1000),
     { executionArn: request.executionArn, redriveCount, eventId: request.eventId, reason: ScheduleReason.BACKOFF },
@@ -191,7 +195,7 @@ async function putOff(
   const longest = Math.min(PUT_OFF_LONGEST_SECONDS, PUT_OFF_FIRST_SECONDS * Math.pow(2, request.putOffs));
   const delaySeconds = longest / 2 + deps.random() * (longest / 2);
   invocation.learn({ throttledBy, putOffs });
-  const created = await createRedriveSchedule(
+  const created = await schedules().createRedriveSchedule(
     deps.scheduler(), deps.scheduling, invocation.handlerArn, putOffScheduleName(request.executionArn, redriveCount, putOffs),
     new Date(deps.now().getTime() + delaySeconds * 1000),
     {

@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { errorMessage, errorName } from './aws-errors';
+import { loadOnce } from './load-once';
 import { MAX_CAUSE_LENGTH, Outcome, truncate } from './outcome';
 import {
   DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, ScheduleReason, SkipReason,
@@ -10,11 +11,19 @@ import {
 export interface ReporterDependencies {
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly events: EventBridgeClient;
+  readonly events: () => EventBridgeClient;
   readonly eventBusName: string;
   /** The construct's unique name. */
   readonly name: string;
+  /** Publish an outcome event per decision; off unless the construct knows they are wanted. */
+  readonly outcomeEvents: boolean;
+  /** Metrics per state machine and per skip reason too, not only per construct. */
+  readonly detailedMetrics: boolean;
 }
+
+/** Loaded when first used: outcome events are often off. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const eventBridge = loadOnce(() => require('./eventbridge') as typeof import('./eventbridge'));
 
 /** What the reporter knows of a trigger as the handler learns it; every field is optional until learned. */
 type Known = Partial<Pick<OutcomeDetail, 'eventId' | 'executionArn' | 'stateMachineArn' | 'redriveCount' | 'error' | 'cause' | 'trigger'>>;
@@ -86,11 +95,11 @@ export class InvocationReport {
   }
 
   private count(metricNames: string[], reason: string | undefined): void {
-    const stateMachine = this.known.stateMachineArn?.split(':')[6];
+    const stateMachine = this.deps.detailedMetrics ? this.known.stateMachineArn?.split(':')[6] : undefined;
     for (const metricName of metricNames) {
       // One record per group of dimension sets that share no key: Powertools warns about shared keys.
       const groups: Record<string, string>[][] = [[{}, ...(stateMachine ? [{ StateMachine: stateMachine }] : [])]];
-      if (metricName === MetricName.SKIPPED && reason) {
+      if (this.deps.detailedMetrics && metricName === MetricName.SKIPPED && reason) {
         groups.push([{ Reason: reason }]);
         if (stateMachine) groups.push([{ StateMachine: stateMachine, Reason: reason }]);
       }
@@ -103,6 +112,7 @@ export class InvocationReport {
   }
 
   private async publish(kind: OutcomeKind, facts: Partial<OutcomeDetail>, abortSignal: AbortSignal): Promise<void> {
+    if (!this.deps.outcomeEvents) return;
     const detail: OutcomeDetail = {
       autoRedrive: this.deps.name,
       outcome: kind,
@@ -116,19 +126,13 @@ export class InvocationReport {
       ...facts,
     };
     try {
-      const result = await this.deps.events.send(new PutEventsCommand({
-        Entries: [{
-          Source: LIBRARY_SOURCE,
-          DetailType: OutcomeDetailType[kind],
-          Detail: JSON.stringify(bounded(detail)),
-          EventBusName: this.deps.eventBusName,
-          Resources: this.known.executionArn ? [this.known.executionArn] : [],
-        }],
-      }), { abortSignal });
-      if (result.FailedEntryCount) {
-        const [entry] = result.Entries ?? [];
-        throw Object.assign(new Error(entry?.ErrorMessage ?? 'PutEvents rejected the entry'), { name: entry?.ErrorCode ?? 'FailedEntry' });
-      }
+      await eventBridge().putEvent(this.deps.events(), {
+        Source: LIBRARY_SOURCE,
+        DetailType: OutcomeDetailType[kind],
+        Detail: JSON.stringify(bounded(detail)),
+        EventBusName: this.deps.eventBusName,
+        Resources: this.known.executionArn ? [this.known.executionArn] : [],
+      }, abortSignal);
     } catch (error) {
       this.deps.logger.warn('outcome event not published; the decision stands', bounded({
         outcomeEvent: OutcomeDetailType[kind], failure: errorName(error), failureMessage: errorMessage(error),

@@ -1,37 +1,73 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { acknowledgeNagFindings } from './nag-acknowledgements';
-import { redrivePolicyGroups } from './redrive-policy-groups';
-import { WatchedStateMachine } from './watched-state-machine';
+import { NagAcknowledgement, acknowledgeNagFindings } from './nag-acknowledgements';
+import { ExecutionResource, redrivePolicyGroups } from './redrive-policy-groups';
+import { executionArn, Selection } from './selection';
+import { ARN_PREFIX_LENGTH_AT_MOST } from './watched-state-machine';
 
 /** What the handler does to an execution: look at it now, and redrive it. */
 const EXECUTION_ACTIONS = ['states:RedriveExecution', 'states:DescribeExecution'];
+/** `"<arn>",` in the policy document. */
+const QUOTES_AND_COMMA = 3;
+/**
+ * A listed state machine's `"<execution ARN>:*",`: the execution ARN (`:execution:<name>`) is
+ * shorter than the state machine's (`:stateMachine:<name>`), so its ARN's length and 5 at most.
+ */
+const PER_STATE_MACHINE_OVERHEAD = 5;
 
 /**
  * `states:RedriveExecution` and `states:DescribeExecution` on the executions of the watched state
- * machines (`execution:<name>:*`), never on the state machine ARNs, and nothing else. In customer
- * managed policies within IAM's size limit each, so any number of state machines fits.
+ * machines, never on the state machine ARNs, and nothing else: `execution:<name>:*` for each listed
+ * one, `execution:<prefix>*:*` for each name prefix, `execution:*` for every state machine of the
+ * account and Region. In customer managed policies within IAM's size limit each.
  */
-export function grantExecutionAccess(scope: Construct, role: iam.IRole, stateMachines: WatchedStateMachine[]): iam.ManagedPolicy[] {
-  const stack = Stack.of(scope);
-  const executionArn = (machine: WatchedStateMachine) => stack.formatArn({
-    service: 'states',
-    resource: 'execution',
-    resourceName: `${machine.name}:*`,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-  return redrivePolicyGroups(stateMachines).map((group, index) => {
+export function grantExecutionAccess(scope: Construct, role: iam.IRole, selection: Selection): iam.ManagedPolicy[] {
+  return redrivePolicyGroups(executionResources(Stack.of(scope), selection)).map((group, index) => {
     const policy = new iam.ManagedPolicy(scope, index === 0 ? 'RedrivePolicy' : `RedrivePolicy${index + 1}`, {
       description: 'Lets AutoRedrive look at and redrive executions of the state machines it watches',
       roles: [role],
-      statements: [new iam.PolicyStatement({ actions: EXECUTION_ACTIONS, resources: group.map(executionArn) })],
+      statements: [new iam.PolicyStatement({ actions: EXECUTION_ACTIONS, resources: group.map((resource) => resource.arn) })],
     });
-    acknowledgeNagFindings(policy, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'Execution names are chosen when executions start; each wildcard covers the executions of one watched state machine only.',
-      appliesToRegex: '/^Resource::arn:.+:states:.+:execution:[^*]+:\\*$/',
-    }]);
+    acknowledgeNagFindings(policy, [WILDCARD_ACKNOWLEDGEMENTS[selection.kind]]);
     return policy;
   });
 }
+
+/** The execution ARNs the handler may look at and redrive, each sized for its policy. */
+export function executionResources(stack: Stack, selection: Selection): ExecutionResource[] {
+  switch (selection.kind) {
+    case 'LIST':
+      return selection.stateMachines.map((machine) => ({
+        arn: executionArn(stack, `${machine.name}:*`),
+        lengthAtMost: machine.arnLengthAtMost + PER_STATE_MACHINE_OVERHEAD,
+      }));
+    case 'PREFIXES':
+      return selection.namePrefixes.map((prefix) => ({
+        arn: executionArn(stack, `${prefix}*:*`),
+        lengthAtMost: ARN_PREFIX_LENGTH_AT_MOST + prefix.length + '*:*'.length + QUOTES_AND_COMMA,
+      }));
+    case 'ALL':
+      return [{ arn: executionArn(stack, '*'), lengthAtMost: ARN_PREFIX_LENGTH_AT_MOST + '*'.length + QUOTES_AND_COMMA }];
+  }
+}
+
+const WILDCARD_ACKNOWLEDGEMENTS: Record<Selection['kind'], NagAcknowledgement> = {
+  LIST: {
+    id: 'AwsSolutions-IAM5',
+    reason: 'Execution names are chosen when executions start; each wildcard covers the executions of one watched state machine only.',
+    appliesToRegex: '/^Resource::arn:.+:states:.+:execution:[^*]+:\\*$/',
+  },
+  PREFIXES: {
+    id: 'AwsSolutions-IAM5',
+    reason: 'stateMachineNamePrefixes: each wildcard covers the executions of the state machines whose names start with one chosen prefix, ' +
+      'including state machines created later, which is what the prefix selects; execution names are chosen when executions start.',
+    appliesToRegex: '/^Resource::arn:.+:states:.+:execution:[^*:]+\\*:\\*$/',
+  },
+  ALL: {
+    id: 'AwsSolutions-IAM5',
+    reason: 'allStateMachines: the construct watches every state machine of the account and Region, including state machines created later; ' +
+      'only RedriveExecution and DescribeExecution on executions are allowed, never an action on a state machine.',
+    appliesToRegex: '/^Resource::arn:.+:states:.+:execution:\\*$/',
+  },
+};

@@ -14,6 +14,9 @@ export interface HandlerEnvironmentProps {
   readonly outcomeEventBusName: string;
   readonly metricsNamespace: string;
   readonly tracing: boolean;
+  /** `true` or `false`, possibly a lazy value: whether the handler publishes outcome events. */
+  readonly outcomeEvents: string;
+  readonly detailedMetrics: boolean;
 }
 
 /** The handler's environment: small and of fixed size, whatever the number of state machines. */
@@ -27,7 +30,9 @@ export function handlerEnvironment(scope: Construct, props: HandlerEnvironmentPr
     [ENV.NAME]: props.name,
     [ENV.OUTCOME_EVENT_BUS]: props.outcomeEventBusName,
     [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
+    [ENV.OUTCOME_EVENTS]: props.outcomeEvents,
     ...(props.tracing ? { [ENV.TRACING]: 'true' } : {}),
+    ...(props.detailedMetrics ? { [ENV.DETAILED_METRICS]: 'true' } : {}),
     ...SDK_RETRY_ENVIRONMENT,
   };
 }

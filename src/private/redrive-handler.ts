@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Lazy } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,8 +10,8 @@ import { DelayedRedrives } from './delayed-redrives';
 import { grantExecutionAccess } from './execution-policies';
 import { handlerEnvironment } from './handler-environment';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { Selection } from './selection';
 import { grantSendOnly, QueueDestination } from './send-to-queue';
-import { WatchedStateMachine } from './watched-state-machine';
 import { HandlerPolicy, LIBRARY_SOURCE } from '../shared/contract';
 
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'lambda', 'redrive', 'index');
@@ -24,7 +24,7 @@ const HANDLER_MAX_EVENT_AGE = Duration.hours(6);
 export interface RedriveHandlerProps {
   /** The AutoRedrive's unique name. */
   readonly name: string;
-  readonly stateMachines: WatchedStateMachine[];
+  readonly selection: Selection;
   readonly policy: HandlerPolicy;
   readonly deadLetterQueue: sqs.IQueue;
   readonly delayedRedrives: DelayedRedrives;
@@ -34,17 +34,22 @@ export interface RedriveHandlerProps {
   readonly reservedConcurrentExecutions: number;
   readonly logRetention: logs.RetentionDays;
   readonly tracing: boolean;
+  /** Publish metrics per state machine and skips per reason. */
+  readonly detailedMetrics: boolean;
 }
 
 /**
  * The function that decides and redrives, with its role, its log group, its environment and every
  * permission it needs, each scoped to what the handler touches: the watched state machines'
- * executions, the dead-letter queue, the outcome bus (its own source only) and the schedule group.
+ * executions, the dead-letter queue, the schedule group and, once outcome events are wanted
+ * (`publishOutcomeEvents()`), the outcome bus (its own source only).
  */
 export class RedriveHandler extends Construct {
   public readonly function: lambda.Function;
   public readonly role: iam.Role;
   public readonly logGroup: logs.LogGroup;
+  private readonly outcomeEventBus: events.IEventBus;
+  private outcomeEventsWanted = false;
 
   constructor(scope: Construct, id: string, props: RedriveHandlerProps) {
     super(scope, id);
@@ -55,13 +60,9 @@ export class RedriveHandler extends Construct {
     });
     this.logGroup.grantWrite(this.role);
     grantSendOnly(props.deadLetterQueue, this.role);
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['events:PutEvents'],
-      resources: [props.outcomeEventBus.eventBusArn],
-      conditions: { StringEquals: { 'events:source': LIBRARY_SOURCE } },
-    }));
+    this.outcomeEventBus = props.outcomeEventBus;
     props.delayedRedrives.grantCreateSchedules(this.role);
-    const executionPolicies = grantExecutionAccess(this, this.role, props.stateMachines);
+    const executionPolicies = grantExecutionAccess(this, this.role, props.selection);
 
     // `Default`: the function keeps the logical ID it had when it was a direct child of AutoRedrive.
     this.function = new lambda.Function(this, 'Default', {
@@ -81,6 +82,9 @@ export class RedriveHandler extends Construct {
         outcomeEventBusName: props.outcomeEventBus.eventBusName,
         metricsNamespace: props.metricsNamespace,
         tracing: props.tracing,
+        // Known once every on*() method had its chance to ask for them: at synth time.
+        outcomeEvents: Lazy.string({ produce: () => String(this.outcomeEventsWanted) }),
+        detailedMetrics: props.detailedMetrics,
         policy: props.policy,
         deadLetterQueue: props.deadLetterQueue,
         scheduleGroupName: props.delayedRedrives.scheduleGroupName,
@@ -96,6 +100,21 @@ export class RedriveHandler extends Construct {
     });
     props.delayedRedrives.grantScheduleInvoke(this.function);
     this.acknowledgeNagFindings(props.tracing);
+  }
+
+  /**
+   * Has the handler publish an outcome event after every decision, and lets it: events:PutEvents
+   * on the outcome bus, for the library's own source. The environment and the grant go together:
+   * the handler never calls PutEvents without the permission, nor is granted it for nothing.
+   */
+  public publishOutcomeEvents(): void {
+    if (this.outcomeEventsWanted) return;
+    this.outcomeEventsWanted = true;
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['events:PutEvents'],
+      resources: [this.outcomeEventBus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': LIBRARY_SOURCE } },
+    }));
   }
 
   private acknowledgeNagFindings(tracing: boolean): void {

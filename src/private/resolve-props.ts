@@ -4,13 +4,14 @@ import { Construct } from 'constructs';
 import { AutoRedriveProps } from '../auto-redrive-props';
 import { handlerPolicy } from './handler-policy';
 import { latestNodeRuntime } from './node-runtime';
+import { Selection, selectionOf } from './selection';
 import { validateProps } from './validate-props';
-import { WatchedStateMachine, watchStateMachines } from './watched-state-machine';
 import { DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from '../shared/contract';
 
 /** AutoRedriveProps checked, with every default applied. */
 export interface ResolvedProps {
-  readonly stateMachines: WatchedStateMachine[];
+  /** Which state machines are watched. */
+  readonly selection: Selection;
   readonly policy: HandlerPolicy;
   readonly runtime: lambda.Runtime;
   readonly reservedConcurrentExecutions: number;
@@ -19,6 +20,9 @@ export interface ResolvedProps {
   readonly alarms: boolean;
   readonly dashboard: boolean;
   readonly tracing: boolean;
+  /** Publish outcome events whether or not an on*() method is called. */
+  readonly outcomeEvents: boolean;
+  readonly detailedMetrics: boolean;
 }
 
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
@@ -27,7 +31,7 @@ export const DEFAULT_RESERVED_CONCURRENCY = 10;
 export function resolveProps(scope: Construct, props: AutoRedriveProps): ResolvedProps {
   validateProps(scope, props);
   return {
-    stateMachines: watchStateMachines(props.stateMachines),
+    selection: selectionOf(props),
     policy: handlerPolicy(props),
     runtime: props.runtime ?? latestNodeRuntime(),
     reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
@@ -36,5 +40,7 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
     alarms: props.alarms ?? true,
     dashboard: props.dashboard ?? false,
     tracing: props.tracing ?? false,
+    outcomeEvents: props.outcomeEvents ?? false,
+    detailedMetrics: props.detailedMetrics ?? false,
   };
 }

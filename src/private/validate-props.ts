@@ -6,9 +6,13 @@ import { Construct } from 'constructs';
 import { AutoRedriveProps } from '../auto-redrive-props';
 import { Backoff } from '../backoff';
 import { RedrivableStatus } from '../redrivable-status';
+import { MAX_MANAGED_POLICIES_PER_ROLE, MAX_MANAGED_POLICIES_PER_ROLE_WITH_INCREASE } from './deploy-limits';
+import { executionResources } from './execution-policies';
 import { MIN_NODE_MAJOR, nodeMajor } from './node-runtime';
+import { redrivePolicyGroups } from './redrive-policy-groups';
+import { selectionOf } from './selection';
 import { WatchedStateMachine, watchStateMachines } from './watched-state-machine';
-import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from '../shared/limits';
+import { MAX_MANAGED_POLICY_LENGTH, MAX_REDRIVES_LIMIT, MAX_STATE_MACHINE_NAME_LENGTH, REDRIVE_WINDOW_MS } from '../shared/limits';
 import { nameProblem } from '../shared/names';
 
 interface Warning {
@@ -32,7 +36,7 @@ const REDRIVE_WINDOW_DAYS = REDRIVE_WINDOW_MS / (24 * 60 * 60 * 1000);
  */
 export function validateProps(scope: Construct, props: AutoRedriveProps): void {
   const findings: Findings = { problems: [], warnings: [] };
-  checkStateMachines(scope, props.stateMachines, findings);
+  checkSelection(scope, props, findings);
   if (props.maxRedrives !== undefined) {
     checkInteger(findings, 'maxRedrives', props.maxRedrives, 1, MAX_REDRIVES_LIMIT);
   }
@@ -51,6 +55,27 @@ export function validateProps(scope: Construct, props: AutoRedriveProps): void {
   for (const { id, message } of findings.warnings) {
     Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:${id}`, message);
   }
+}
+
+/**
+ * Exactly one of the three selection props, each valid, and what it selects within the managed
+ * policies IAM attaches to one role.
+ */
+function checkSelection(scope: Construct, props: AutoRedriveProps, findings: Findings): void {
+  const before = findings.problems.length;
+  const given = [
+    props.stateMachines !== undefined ? 'stateMachines' : undefined,
+    props.stateMachineNamePrefixes !== undefined ? 'stateMachineNamePrefixes' : undefined,
+    props.allStateMachines === true ? 'allStateMachines' : undefined,
+  ].filter((name): name is string => name !== undefined);
+  if (given.length === 0) {
+    findings.problems.push('choose the state machines to watch with one of stateMachines, stateMachineNamePrefixes or allStateMachines: true; none was given');
+  } else if (given.length > 1) {
+    findings.problems.push(`choose the state machines to watch with exactly one of stateMachines, stateMachineNamePrefixes and allStateMachines: true; ${given.join(' and ')} were given`);
+  }
+  if (props.stateMachines !== undefined) checkStateMachines(scope, props.stateMachines, findings);
+  if (props.stateMachineNamePrefixes !== undefined) checkNamePrefixes(props.stateMachineNamePrefixes, findings);
+  if (findings.problems.length === before) checkManagedPolicies(scope, props, findings);
 }
 
 function checkStateMachines(scope: Construct, stateMachines: sfn.IStateMachine[], findings: Findings): void {
@@ -73,6 +98,60 @@ function checkStateMachines(scope: Construct, stateMachines: sfn.IStateMachine[]
       if (problem) findings.problems.push(`stateMachines: ${path}: the name ${JSON.stringify(machine.name)} ${problem}`);
     }
     checkEnvironment(machine, stack, findings);
+  }
+}
+
+function checkNamePrefixes(prefixes: string[], findings: Findings): void {
+  if (!Array.isArray(prefixes) || Token.isUnresolved(prefixes)) {
+    findings.problems.push('stateMachineNamePrefixes must be a list known at synth time: the rules and the IAM policies are written with the prefixes');
+    return;
+  }
+  if (prefixes.length === 0) {
+    findings.problems.push('stateMachineNamePrefixes must name at least one prefix (allStateMachines: true watches every state machine)');
+    return;
+  }
+  prefixes.forEach((prefix, index) => {
+    if (typeof prefix !== 'string') {
+      findings.problems.push(`stateMachineNamePrefixes[${index}] must be a string, got ${JSON.stringify(prefix)}`);
+    } else if (Token.isUnresolved(prefix)) {
+      findings.problems.push(`stateMachineNamePrefixes[${index}] is a token, known only at deploy time; a prefix must be known at synth time: ` +
+        'the rules and the IAM policies are written with it');
+    } else {
+      const problem = nameProblem(prefix, MAX_STATE_MACHINE_NAME_LENGTH);
+      const hint = prefix.length === 0 ? ' (allStateMachines: true watches every state machine)' : '';
+      if (problem) findings.problems.push(`stateMachineNamePrefixes[${index}]: the prefix ${JSON.stringify(prefix)} ${problem}${hint}`);
+    }
+  });
+}
+
+/**
+ * The redrive policies must fit the managed policies IAM attaches to the handler's role: 10 by
+ * default. With the sizing of execution-policies.ts (every ARN sized for the longest partition,
+ * Region and name it could resolve to; 5,944 of each policy's 6,144 characters for ARNs), 10
+ * policies hold:
+ * - 390 state machines whose names are unknown at synth time (CDK-generated names) or 80
+ *   characters long: 39 per policy;
+ * - 650 with 20-character names known at synth time and ARNs resolved at deploy time
+ *   (`stateMachineName`, `fromStateMachineName`): 65 per policy;
+ * - 780 imported by concrete ARNs with 20-character names (`arn:aws:states:us-east-1:...`): 78 per policy.
+ * IAM itself would take 41 of the longest real execution ARNs (partition `aws-iso-f`, Region
+ * `us-isof-south-1`, 80-character names) per policy, 410 in all, and 82 (820) with 20-character
+ * names in `aws`/`us-east-1`: the sizing costs 5% of the ceiling at the worst.
+ */
+function checkManagedPolicies(scope: Construct, props: AutoRedriveProps, findings: Findings): void {
+  const selection = selectionOf(props);
+  const needed = redrivePolicyGroups(executionResources(Stack.of(scope), selection)).length;
+  if (needed <= MAX_MANAGED_POLICIES_PER_ROLE) return;
+  const limit = `IAM allows ${MAX_MANAGED_POLICY_LENGTH.toLocaleString('en-US')} characters per managed policy and attaches at most ` +
+    `${MAX_MANAGED_POLICIES_PER_ROLE} managed policies to one role by default (${MAX_MANAGED_POLICIES_PER_ROLE_WITH_INCREASE} at most with a quota increase)`;
+  if (selection.kind === 'LIST') {
+    findings.problems.push(`stateMachines: ${selection.stateMachines.length} state machines need ${needed} customer managed policies to allow ` +
+      `RedriveExecution and DescribeExecution on their executions, and ${limit}. Use stateMachineNamePrefixes instead: one policy ` +
+      'entry per prefix, whatever the number of state machines, including ones created later; or split the state machines between ' +
+      'several AutoRedrive constructs');
+  } else if (selection.kind === 'PREFIXES') {
+    findings.problems.push(`stateMachineNamePrefixes: ${selection.namePrefixes.length} prefixes need ${needed} customer managed policies to allow ` +
+      `RedriveExecution and DescribeExecution on their executions, and ${limit}. Use fewer, shorter prefixes`);
   }
 }
 

@@ -18,8 +18,12 @@ export interface WatchedStateMachine {
   readonly qualifier?: string;
 }
 
-/** `arn:` + partition + `:states:` + region + `:` + account + `:stateMachine:`, for the longest of each. */
-const ARN_PREFIX_LENGTH_AT_MOST = 'arn:aws-iso-b:states:ap-southeast-5:123456789012:stateMachine:'.length + 4;
+/**
+ * `arn:` + partition + `:states:` + region + `:` + account + `:stateMachine:`, for the longest of
+ * each, with room to spare: 66, two more than the longest partition and Region known today give
+ * (`aws-us-gov`, `us-isof-south-1`). The execution ARN's `:execution:` is shorter.
+ */
+export const ARN_PREFIX_LENGTH_AT_MOST = 'arn:aws-iso-b:states:ap-southeast-5:123456789012:stateMachine:'.length + 4;
 const STATE_MACHINE_RESOURCE = ':stateMachine:';
 
 /** The state machines, each once, in the order given. */

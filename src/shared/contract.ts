@@ -25,6 +25,16 @@ export const ENV = {
   METRICS_NAMESPACE: 'POWERTOOLS_METRICS_NAMESPACE',
   /** `true` when the function has active tracing: the handler then annotates its trace. */
   TRACING: 'AUTO_REDRIVE_TRACING',
+  /**
+   * `true` when outcome events are wanted (an `on*()` helper was called, or `outcomeEvents: true`):
+   * the handler then publishes one per decision. Unset or anything else: it publishes none.
+   */
+  OUTCOME_EVENTS: 'AUTO_REDRIVE_OUTCOME_EVENTS',
+  /**
+   * `true` with `detailedMetrics`: the handler also publishes its metrics per state machine
+   * (`StateMachine`) and skips per reason (`Reason`). Otherwise the `service` dimension only.
+   */
+  DETAILED_METRICS: 'AUTO_REDRIVE_DETAILED_METRICS',
 } as const;
 
 /**

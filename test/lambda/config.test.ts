@@ -4,7 +4,10 @@ import { ENV } from '../../src/shared/contract';
 const BACKOFF = { kind: 'EXPONENTIAL', initialDelaySeconds: 60, maxDelaySeconds: 3600, multiplier: 2, jitter: true };
 const GOOD_POLICY = { maxRedrives: 3, statuses: ['FAILED', 'TIMED_OUT'], errorFilter: { mode: 'DENY', patterns: ['States.Runtime', 'Lambda.*'] }, backoff: BACKOFF, dryRun: false };
 
-/** The environment the construct writes (src/private/handler-environment.ts): every ENV variable, TRACING only when on. */
+/**
+ * The environment the construct writes (src/private/handler-environment.ts): every ENV variable;
+ * TRACING and DETAILED_METRICS only when on; OUTCOME_EVENTS 'true' or 'false'.
+ */
 const environment = (overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
   [ENV.POLICY]: JSON.stringify(GOOD_POLICY),
   [ENV.DEAD_LETTER_QUEUE_URL]: 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq',
@@ -14,6 +17,7 @@ const environment = (overrides: Record<string, string | undefined> = {}): Record
   [ENV.NAME]: 'StackAutoRedrive1A2B3C4D',
   [ENV.OUTCOME_EVENT_BUS]: 'ops-bus',
   [ENV.METRICS_NAMESPACE]: 'CdkStepFunctionsRedrive',
+  [ENV.OUTCOME_EVENTS]: 'false',
   AWS_RETRY_MODE: 'adaptive',
   AWS_MAX_ATTEMPTS: '4',
   ...overrides,
@@ -52,6 +56,8 @@ describe('readHandlerConfig', () => {
       outcomeEventBus: 'ops-bus',
       metricsNamespace: 'CdkStepFunctionsRedrive',
       tracing: false,
+      outcomeEvents: false,
+      detailedMetrics: false,
     });
   });
 
@@ -85,13 +91,16 @@ describe('readHandlerConfig', () => {
     expect(config.policy).toMatchObject({ dryRun: true, statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'], maxRedrives: 1000 });
   });
 
-  test.each<[string | undefined, boolean]>([['true', true], [undefined, false], ['false', false], ['', false]])(
-    'tracing %j -> %j', (value, tracing) => {
-      expect(readHandlerConfig(environment({ [ENV.TRACING]: value })).tracing).toBe(tracing);
-    });
+  const SWITCHES = [['TRACING', 'tracing'], ['OUTCOME_EVENTS', 'outcomeEvents'], ['DETAILED_METRICS', 'detailedMetrics']] as const;
+  describe.each(SWITCHES)('%s is a switch, off unless exactly "true"', (key, field) => {
+    test.each<[string | undefined, boolean]>([['true', true], [undefined, false], ['false', false], ['', false], ['TRUE', false]])(
+      '%j -> %j', (value, on) => {
+        expect(readHandlerConfig(environment({ [ENV[key]]: value }))[field]).toBe(on);
+      });
+  });
 
   describe('every variable the construct writes is needed, and a missing one is named', () => {
-    const needed = Object.entries(ENV).filter(([key]) => key !== 'TRACING');
+    const needed = Object.entries(ENV).filter(([key]) => !SWITCHES.some(([name]) => name === key));
     test('the contract has the variables this test knows', () => {
       expect(needed.map(([key]) => key).sort()).toEqual([
         'DEAD_LETTER_QUEUE_ARN', 'DEAD_LETTER_QUEUE_URL', 'METRICS_NAMESPACE', 'NAME', 'OUTCOME_EVENT_BUS', 'POLICY', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_GROUP',

@@ -1,6 +1,6 @@
 import { redriveClientToken } from '../../lambda/redrive/idempotency';
-import { REPLAY_MARGIN_MS } from '../../lambda/redrive/redrive-path';
 import { Outcome } from '../../lambda/redrive/outcome';
+import { REPLAY_MARGIN_MS } from '../../lambda/redrive/redrive-path';
 import { BackoffSpec } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
 import { Fault } from '../support/fake-aws/faults';

@@ -1,6 +1,6 @@
 import { BackoffSpec } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
-import { startHandler } from '../support/handler-harness';
+import { HarnessOptions, startHandler as startHarness } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;
 const ORDER = executionArn('orders', 'run-1');
@@ -12,6 +12,9 @@ function metricsIn(emf: any[]): string[] {
     directive.Metrics.flatMap((metric: any) => directive.Dimensions.map((set: string[]) =>
       `${directive.Namespace}/${metric.Name}{${set.map((key) => `${key}=${record[key]}`).join(',')}}=${record[metric.Name]}`))));
 }
+
+/** These tests read the per-state-machine and per-reason dimensions: detailedMetrics on. */
+const startHandler = (options: HarnessOptions = {}) => startHarness({ ...options, props: { detailedMetrics: true, ...options.props } });
 
 describe('what the handler reports', () => {
   let h: Harness;
@@ -176,5 +179,29 @@ describe('what the handler reports', () => {
     const reported = JSON.stringify([h.logs, h.emf, h.published()]);
     expect(reported).not.toContain('4111-secret');
     expect(reported).not.toContain('output-9');
+  });
+
+  test('by default, metrics have the service dimension only: one custom metric each, whatever the number of state machines', async () => {
+    h = await startHarness();
+    h.fake.stepFunctions.addExecution(ORDER);
+
+    await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
+    await h.handler(failureEvent({ executionArn: ORDER, error: 'States.Runtime', stopDate: h.fake.clock.now() }));
+
+    expect(metricsIn(h.emf)).toEqual([
+      `CdkStepFunctionsRedrive/RedrivesStarted{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName}}=1`,
+    ]);
+  });
+
+  test('without an on*() helper or outcomeEvents, no outcome event is published, and the role cannot publish one', async () => {
+    h = await startHarness({ props: { outcomeEvents: false } });
+    h.fake.stepFunctions.addExecution(ORDER);
+
+    const outcome = await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
+
+    expect(outcome.outcome).toBe('REDRIVEN');
+    expect(h.fake.callsOf('PutEvents')).toHaveLength(0);
+    expect(h.fake.iam.evaluate('events:PutEvents', 'arn:aws:events:us-east-1:123456789012:event-bus/default').allowed).toBe(false);
   });
 });

@@ -15,7 +15,10 @@ export interface LogLine {
 }
 
 export interface HarnessOptions {
-  /** The construct's props, over `Backoff.none()` (the handler tests' default, so that a redrive happens at once). */
+  /**
+   * The construct's props, over `Backoff.none()` (so that a redrive happens at once) and
+   * `outcomeEvents: true`: the handler tests' defaults.
+   */
   readonly props?: Partial<AutoRedriveProps>;
   /** The same, written as the policy the handler receives. */
   readonly policy?: Partial<HandlerPolicy>;
@@ -48,7 +51,8 @@ export interface HarnessOptions {
  */
 export async function startHandler(options: HarnessOptions = {}) {
   const fake = await FakeAws.start();
-  const props = { backoff: Backoff.none(), ...propsFromPolicy(options.policy ?? {}), ...options.props };
+  // Outcome events on, as an on*() helper turns them on: most tests read them.
+  const props = { backoff: Backoff.none(), outcomeEvents: true, ...propsFromPolicy(options.policy ?? {}), ...options.props };
   const deployment: FakeDeployment = deployToFake(autoRedriveTemplate(options.stateMachines ?? ['orders', 'payments'], props), fake, {});
   /** A deploy that changes the watched state machines: the role's policies change; the handler's environment, and so its warm containers, do not. */
   const redeploy = (stateMachines: string[]) => {
@@ -112,6 +116,11 @@ export async function startHandler(options: HarnessOptions = {}) {
     deadLetters: () => fake.sqs.bodies(deployment.deadLetterQueueUrl),
     /** The calls that change something: redrives, schedules, dead letters (not outcome events). */
     actions: () => fake.calls.filter((call) => ['RedriveExecution', 'CreateSchedule', 'SendMessage'].includes(call.operation)),
+    /**
+     * Sends a Step Functions event to the default bus: the handler is invoked when one of the
+     * deployed rules matches it, as EventBridge would; undefined when none does.
+     */
+    deliver: async (event: unknown) => (fake.eventBridge.matchingRules(event).length > 0 ? handler(event) : undefined),
     /** Invokes the handler with every schedule that is due, as Scheduler would. */
     fireDueSchedules: () => Promise.all(fake.scheduler.takeDue().map((schedule) => handler(JSON.parse(schedule.Target.Input!)))),
     stop: async () => {

@@ -1,4 +1,5 @@
 import { AwsError } from './aws-error';
+import { matchesPattern } from './event-pattern';
 
 export interface FakeRule {
   readonly Name: string;
@@ -26,6 +27,11 @@ export class FakeEventBridge {
     const rule = { Name: name, Arn: `arn:aws:events:us-east-1:123456789012:rule/${name}`, EventPattern: JSON.stringify(eventPattern), State: state };
     this.rules.set(name, rule);
     return rule;
+  }
+
+  /** The enabled rules whose event pattern matches `event`: where EventBridge would deliver it. */
+  matchingRules(event: unknown): FakeRule[] {
+    return [...this.rules.values()].filter((rule) => rule.State === 'ENABLED' && matchesPattern(JSON.parse(rule.EventPattern), event));
   }
 
   handle(operation: string, input: any): object {
