@@ -28,6 +28,7 @@ export function dependenciesFromEnvironment(
   return {
     config,
     policy: config.policy,
+    putOffThrottled: true,
     scheduling: config.scheduling,
     sfn: clients.sfn,
     sqs: clients.sqs,

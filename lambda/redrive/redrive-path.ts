@@ -12,6 +12,11 @@ import { HandlerPolicy, ScheduleReason, SkipReason } from '../../src/shared/cont
 
 export interface PathDependencies {
   readonly policy: HandlerPolicy;
+  /**
+   * What a call throttled past the SDK's retries does: the handler puts the redrive off with a
+   * schedule (true); the CLI, which slows down and tries again itself, gets the error (false).
+   */
+  readonly putOffThrottled: boolean;
   readonly scheduling: SchedulingConfig;
   readonly sfn: SFNClient;
   readonly scheduler: () => SchedulerClient;
@@ -153,10 +158,10 @@ async function failedCall(
 ): Promise<Outcome | Rejected> {
   switch (classifyFailure(error)) {
     case 'THROTTLED':
-      if (invocation.signal.aborted || request.putOffs >= MAX_PUT_OFFS) throw error;
+      if (!deps.putOffThrottled || invocation.signal.aborted || request.putOffs >= MAX_PUT_OFFS) throw error;
       return putOff(request, deps, invocation, redriveCount, errorName(error));
     case 'ACCESS_DENIED':
-      if (request.trigger !== 'schedule') throw error;
+      if (request.trigger !== 'schedule' && request.trigger !== 'sweep') throw error;
       return skippedOutcome(skipped(SkipReason.NO_LONGER_WATCHED,
         `the role may no longer act on executions of ${request.stateMachineArn}: ${errorMessage(error)}`));
     case 'REJECTED':

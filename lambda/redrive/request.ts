@@ -12,8 +12,12 @@ export interface ExecutionFacts {
   readonly cause?: string;
 }
 
-/** Where a redrive request came from: outcomes and logs carry it. */
-export type Trigger = 'event' | 'schedule';
+/**
+ * Where a redrive request came from: outcomes and logs carry it. `event`: a Step Functions event;
+ * `schedule`: a delayed or put-off redrive came due; `sweep`: the recurring sweep found a stopped
+ * execution; `cli`: a person's bulk redrive; `replay`: a person replayed the dead-letter queue.
+ */
+export type Trigger = 'event' | 'schedule' | 'sweep' | 'cli' | 'replay';
 
 /** One execution to consider for a redrive, whatever the trigger: the input of the one redrive path. */
 export interface RedriveRequest {
