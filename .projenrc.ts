@@ -69,7 +69,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'examples', 'bench', 'projenrc'],
+    devdirs: ['test', 'lambda', 'cli', 'examples', 'bench', 'projenrc'],
   },
 
   gitignore: ['cdk.out/', '/assets/'],
@@ -98,17 +98,32 @@ const handlerBundle = project.bundler.addBundle('./lambda/redrive/index.ts', {
   sourcemap: false,
 });
 project.testTask.prependSpawn(handlerBundle.bundleTask);
-for (const pattern of ['/examples/', '/lambda/', '/bench/', '/.ci/', 'cdk.out/']) {
+
+// The operator CLI: one file with the AWS SDK inside, run by the package's bin. assets/ ships in the
+// npm package; the CLI's sources do not.
+const cliBundle = project.bundler.addBundle('./cli/index.ts', {
+  platform: 'node',
+  target: 'node20',
+  externals: [],
+  minify: true,
+  sourcemap: false,
+  banner: '#!/usr/bin/env node',
+  executable: true,
+});
+project.addBins({ 'cdk-stepfunctions-redrive': cliBundle.outfile });
+// The CLI tests run the bundle as a child process.
+project.testTask.prependSpawn(cliBundle.bundleTask);
+for (const pattern of ['/examples/', '/lambda/', '/cli/', '/bench/', '/.ci/', 'cdk.out/']) {
   project.addPackageIgnore(pattern);
 }
 
 // ts-jest only transpiles; type errors in the handler, tests and examples fail the test task here.
-const typecheck = project.addTask('typecheck', { description: 'Type-check the handler, the tests and the examples' });
-for (const folder of ['lambda', 'test', 'examples', 'bench']) typecheck.exec(`tsc --noEmit -p ${folder}/tsconfig.json`);
+const typecheck = project.addTask('typecheck', { description: 'Type-check the handler, the CLI, the tests and the examples' });
+for (const folder of ['lambda', 'cli', 'test', 'examples', 'bench']) typecheck.exec(`tsc --noEmit -p ${folder}/tsconfig.json`);
 project.testTask.prependSpawn(typecheck);
 
 // Type-checked folders outside src/ and test/ get their own tsconfig, like test/ has.
-for (const folder of ['lambda', 'examples', 'bench']) {
+for (const folder of ['lambda', 'cli', 'examples', 'bench']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${folder}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),

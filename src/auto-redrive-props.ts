@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Backoff } from './backoff';
 import { ErrorFilter } from './error-filter';
 import { RedrivableStatus } from './redrivable-status';
+import { Sweep } from './sweep';
 
 /**
  * Properties of an AutoRedrive.
@@ -97,6 +98,21 @@ export interface AutoRedriveProps {
    * @default false
    */
   readonly dryRun?: boolean;
+
+  /**
+   * A recurring sweep for failures whose Step Functions events were missed (EventBridge delivers
+   * them on a best-effort basis): an EventBridge Scheduler schedule that has the handler list the
+   * stopped executions (`statuses`) of the watched state machines over a bounded look-back and send
+   * each through the same checks, policy, idempotency tokens and reports as an event.
+   *
+   * It grants the handler `states:ListExecutions` on the watched state machines and, with
+   * `stateMachineNamePrefixes` or `allStateMachines`, `states:ListStateMachines`. With
+   * `stateMachines`, each listed state machine's ARN takes room in the handler's IAM policies too.
+   *
+   * @default Sweep.every(Duration.hours(1)): every hour, looking back three hours, with half of the
+   * ListExecutions and DescribeExecution quotas
+   */
+  readonly sweep?: Sweep;
 
   /**
    * The queue that keeps every event that could not be handled: events EventBridge could not

@@ -14,6 +14,7 @@ import { failedExecutionRules } from './private/failed-execution-rules';
 import { outcomeRule } from './private/outcome-rule';
 import { RedriveHandler } from './private/redrive-handler';
 import { resolveProps } from './private/resolve-props';
+import { createSweepSchedule } from './private/sweep-schedule';
 import { validateTemplateLimits } from './private/template-limits';
 import { warnWhenWatchedTwice } from './private/watched-twice';
 import { MetricName, OutcomeDetailType } from './shared/contract';
@@ -32,7 +33,8 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  * of the account and Region) and invokes a handler, which applies the policy and calls
  * RedriveExecution with an idempotency token, at once or, with a backoff, from a one-time schedule,
  * so a duplicated or retried event never redrives twice. Events that cannot be handled end in the
- * dead-letter queue.
+ * dead-letter queue. A recurring sweep (on by default, see `sweep`) finds the failures whose events
+ * were missed and sends them through the same path.
  *
  * At synth time the construct also checks that the stack stays within CloudFormation's limits (500
  * resources, a 1 MB template), and warns when another AutoRedrive of the app watches one of the
@@ -111,6 +113,7 @@ export class AutoRedrive extends Construct {
       logRetention: settings.logRetention,
       tracing: settings.tracing,
       detailedMetrics: settings.detailedMetrics,
+      sweep: settings.sweep.enabled,
     });
     this.redriveHandler = handler;
     if (settings.outcomeEvents) handler.publishOutcomeEvents();
@@ -123,6 +126,17 @@ export class AutoRedrive extends Construct {
       handler: this.handler,
       deadLetterQueue: this.deadLetterQueue,
     });
+
+    if (settings.sweep.enabled) {
+      createSweepSchedule(this, 'Sweep', {
+        sweep: settings.sweep,
+        selection: settings.selection,
+        statuses: settings.policy.statuses,
+        handler: this.handler,
+        delayedRedrives,
+        deadLetterQueue: this.deadLetterQueue,
+      });
+    }
 
     if (settings.alarms) {
       this.alarms = new AutoRedriveAlarms(this, 'Alarms', {

@@ -1,19 +1,6 @@
 import { ErrorFilterSpec } from './shared/contract';
 import { errorPatternProblem } from './shared/error-pattern';
-
-/**
- * Step Functions errors that a redrive cannot fix: the failed state runs again with the same input
- * and the same definition, so it fails again in the same way. Denied by `ErrorFilter.allExceptUnfixable()`.
- */
-const ERRORS_REDRIVE_CANNOT_FIX: readonly string[] = [
-  'States.Runtime',
-  'States.DataLimitExceeded',
-  'States.NoChoiceMatched',
-  'States.ParameterPathFailure',
-  'States.ResultPathMatchFailure',
-  'States.IntrinsicFailure',
-  'States.QueryEvaluationError',
-];
+import { ERRORS_REDRIVE_CANNOT_FIX } from './shared/unfixable-errors';
 
 /**
  * Which execution errors AutoRedrive redrives.

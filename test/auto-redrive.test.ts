@@ -159,7 +159,8 @@ describe('AutoRedrive with defaults', () => {
     ]));
     const actions = statements.flatMap((s: any) => [s.Action].flat());
     // No events:PutEvents: outcome events are not wanted (no on*() method called, outcomeEvents not set).
-    expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'logs:CreateLogStream',
+    // states:ListExecutions: the sweep, on by default, lists the watched state machine's executions.
+    expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'states:ListExecutions', 'logs:CreateLogStream',
       'logs:PutLogEvents', 'sqs:SendMessage', 'scheduler:CreateSchedule', 'iam:PassRole']));
     for (const statement of statements) expect(statement.Resource).not.toEqual('*');
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);

@@ -1,4 +1,4 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { AutoRedrive, AutoRedriveProps, Backoff } from '../src';
+import { AutoRedrive, AutoRedriveProps, Backoff, Sweep } from '../src';
 import { standardStateMachine } from './support/stacks';
 
 /** cdk-nag findings on the AutoRedrive's resources, after its own acknowledgements. */
@@ -94,6 +94,32 @@ describe('cdk-nag AwsSolutions and Serverless packs', () => {
     const executions = acknowledgements.filter((a: any) => a.id === 'AwsSolutions-IAM5' && a.applies_to[0].regex.includes(':execution:'));
     expect(executions).toEqual([expect.objectContaining({ reason: expect.stringContaining(reason) })]);
     expect(executions[0].reason.length).toBeGreaterThan(40);
+  });
+
+  test.each<[string, AutoRedriveProps]>([
+    ['name prefixes, a sweep every 15 minutes', { stateMachineNamePrefixes: ['orders-', 'billing'], sweep: Sweep.every(Duration.minutes(15)) }],
+    ['every state machine, the default sweep, tracing', { allStateMachines: true, tracing: true }],
+    ['name prefixes, the sweep off', { stateMachineNamePrefixes: ['orders-'], sweep: Sweep.off() }],
+  ])('find nothing unacknowledged with %s', (_name, props) => {
+    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', props))).toEqual([]);
+  });
+
+  test.each<[string, AutoRedriveProps, string]>([
+    ['name prefixes', { stateMachineNamePrefixes: ['orders-'] }, 'The sweep with stateMachineNamePrefixes'],
+    ['every state machine', { allStateMachines: true }, 'The sweep with allStateMachines'],
+  ])('with %s, the sweep\'s ListExecutions and ListStateMachines wildcards are acknowledged with their reasons', (_name, props, reason) => {
+    const app = new App();
+    const stack = new Stack(app, 'NagStack');
+    new AutoRedrive(stack, 'AutoRedrive', props);
+    const template = app.synth().getStackByName('NagStack').template;
+    const acknowledgements = Object.values(template.Resources)
+      .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+    expect(acknowledgements.filter((a: any) => a.applies_to?.[0].regex.includes(':stateMachine:'))).toEqual([
+      expect.objectContaining({ id: 'AwsSolutions-IAM5', reason: expect.stringContaining(reason) }),
+    ]);
+    expect(acknowledgements.filter((a: any) => a.reason.includes('ListStateMachines'))).toEqual([
+      expect.objectContaining({ id: 'AwsSolutions-IAM5', applies_to: [{ regex: '/^Resource::\\*$/' }] }),
+    ]);
   });
 
   test('every acknowledgement carries a reason', () => {

@@ -4,7 +4,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { AutoRedrive, AutoRedriveProps, Backoff } from '../src';
+import { AutoRedrive, AutoRedriveProps, Backoff, Sweep } from '../src';
 import { newStack, standardStateMachine } from './support/stacks';
 
 const SERVICE_PREFIX: Record<string, string> = { 'client-sfn': 'states', 'client-sqs': 'sqs', 'client-scheduler': 'scheduler', 'client-eventbridge': 'events' };
@@ -36,7 +36,10 @@ const SCHEDULES_OF_ITS_GROUP = /:scheduler:.+:schedule\/[A-Za-z0-9]+\/\*$/;
 const EXECUTIONS_OF_ONE_STATE_MACHINE = /:states:.+:execution:[^*]+:\*$/;
 const EXECUTIONS_OF_ONE_NAME_PREFIX = /:states:.+:execution:[^*:]+\*:\*$/;
 const EVERY_EXECUTION = /:states:.+:execution:\*$/;
-const UNSCOPABLE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+/** The sweep lists the executions of the state machines a prefix selects, or of every one. */
+const STATE_MACHINES_OF_ONE_NAME_PREFIX = /:states:.+:stateMachine:[^*:]+\*$/;
+const EVERY_STATE_MACHINE = /:states:.+:stateMachine:\*$/;
+const UNSCOPABLE = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'states:ListStateMachines']);
 
 /** Every statement of every identity policy in the template, with the role it is attached to. */
 function statementsByRole(template: any): { role: string; statement: any }[] {
@@ -62,15 +65,21 @@ interface Variant {
   readonly wildcards: RegExp[];
   /** Whether the handler publishes outcome events. */
   readonly outcomeEvents: boolean;
+  /** The state machine resources the sweep may list the executions of, in order; none with the sweep off. */
+  readonly stateMachines: RegExp[];
+  /** Whether the sweep finds the state machines with ListStateMachines (prefixes, all). */
+  readonly listsStateMachines: boolean;
 }
 
 const twoStateMachines = (stack: Stack) => [standardStateMachine(stack, 'M'), standardStateMachine(stack, 'N')];
-const LISTED: Pick<Variant, 'executions' | 'wildcards'> = {
+const LISTED: Pick<Variant, 'executions' | 'wildcards' | 'stateMachines' | 'listsStateMachines'> = {
   executions: [
     /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<M[0-9A-F]{8}\.Name>:\*$/,
     /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<N[0-9A-F]{8}\.Name>:\*$/,
   ],
   wildcards: [EXECUTIONS_OF_ONE_STATE_MACHINE, SCHEDULES_OF_ITS_GROUP],
+  stateMachines: [/^<M[0-9A-F]{8}>$/, /^<N[0-9A-F]{8}>$/],
+  listsStateMachines: false,
 };
 
 const VARIANTS: [string, Variant][] = [
@@ -99,14 +108,35 @@ const VARIANTS: [string, Variant][] = [
       /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:orders-\*:\*$/,
       /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:billing\*:\*$/,
     ],
+    wildcards: [EXECUTIONS_OF_ONE_NAME_PREFIX, STATE_MACHINES_OF_ONE_NAME_PREFIX, SCHEDULES_OF_ITS_GROUP],
+    outcomeEvents: false,
+    stateMachines: [
+      /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:orders-\*$/,
+      /^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:billing\*$/,
+    ],
+    listsStateMachines: true,
+  }],
+  ['name prefixes, the sweep off', {
+    props: () => ({ stateMachineNamePrefixes: ['orders-'], sweep: Sweep.off() }),
+    executions: [/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:orders-\*:\*$/],
     wildcards: [EXECUTIONS_OF_ONE_NAME_PREFIX, SCHEDULES_OF_ITS_GROUP],
     outcomeEvents: false,
+    stateMachines: [],
+    listsStateMachines: false,
   }],
   ['every state machine, with outcome events', {
     props: () => ({ allStateMachines: true, outcomeEvents: true }),
     executions: [/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:\*$/],
-    wildcards: [EVERY_EXECUTION, SCHEDULES_OF_ITS_GROUP],
+    wildcards: [EVERY_EXECUTION, EVERY_STATE_MACHINE, SCHEDULES_OF_ITS_GROUP],
     outcomeEvents: true,
+    stateMachines: [/^arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:stateMachine:\*$/],
+    listsStateMachines: true,
+  }],
+  ['the sweep off', {
+    props: (stack) => ({ stateMachines: twoStateMachines(stack), sweep: Sweep.off() }),
+    ...LISTED,
+    stateMachines: [],
+    outcomeEvents: false,
   }],
 ];
 
@@ -152,7 +182,10 @@ describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_na
   test('the handler may call every action its code sends; PutEvents exactly when it is told to publish outcome events', () => {
     expect(called).toContain('events:PutEvents');
     for (const action of called) {
-      const expected = action === 'events:PutEvents' ? variant.outcomeEvents : true;
+      const expected = action === 'events:PutEvents' ? variant.outcomeEvents
+        : action === 'states:ListStateMachines' ? variant.listsStateMachines
+          : action === 'states:ListExecutions' ? variant.stateMachines.length > 0
+            : true;
       expect({ action, granted: handlerActions.has(action) }).toEqual({ action, granted: expected });
     }
     expect(environment.AUTO_REDRIVE_OUTCOME_EVENTS).toBe(String(variant.outcomeEvents));
@@ -160,8 +193,22 @@ describe.each(VARIANTS)('every IAM statement the construct makes, with %s', (_na
 
   test('the handler may look at and redrive the executions of each watched state machine, together, and nothing else of Step Functions', () => {
     const stepFunctions = handlerStatements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('states:')));
-    expect(stepFunctions.map((statement) => statement.Action)).toEqual([['states:RedriveExecution', 'states:DescribeExecution']]);
-    expect(stepFunctions[0].Resource).toEqual(variant.executions.map((pattern) => expect.stringMatching(pattern)));
+    const expected = [
+      ['states:RedriveExecution', 'states:DescribeExecution'],
+      ...(variant.stateMachines.length > 0 ? ['states:ListExecutions'] : []),
+      ...(variant.listsStateMachines ? ['states:ListStateMachines'] : []),
+    ];
+    expect(stepFunctions.map((statement) => statement.Action)).toHaveLength(expected.length);
+    expect(stepFunctions.map((statement) => statement.Action)).toEqual(expect.arrayContaining(expected));
+    const executions = stepFunctions.find((statement) => Array.isArray(statement.Action));
+    expect(executions.Resource).toEqual(variant.executions.map((pattern) => expect.stringMatching(pattern)));
+  });
+
+  test('with the sweep on, the handler may list the executions of the watched state machines only, and the state machines only to find them', () => {
+    const listExecutions = handlerStatements.filter((statement) => statement.Action === 'states:ListExecutions');
+    expect(listExecutions.flatMap((statement) => statement.Resource)).toEqual(variant.stateMachines.map((pattern) => expect.stringMatching(pattern)));
+    const listStateMachines = handlerStatements.filter((statement) => statement.Action === 'states:ListStateMachines');
+    expect(listStateMachines.flatMap((statement) => statement.Resource)).toEqual(variant.listsStateMachines ? ['*'] : []);
   });
 
   test('the handler may create schedules in its own group, passing the scheduler role only, whatever the backoff', () => {

@@ -2,7 +2,7 @@ import { App, CfnResource, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { AutoRedrive, AutoRedriveProps } from '../src';
+import { AutoRedrive, AutoRedriveProps, Sweep } from '../src';
 import { standardStateMachine } from './support/stacks';
 
 const newStack = () => new Stack(new App(), 'TestStack');
@@ -13,6 +13,9 @@ const byName = (scope: Construct, count: number, nameLength: number) => Array.fr
 /** State machines imported by a concrete ARN. */
 const byArn = (scope: Construct, count: number, nameLength: number) => Array.from({ length: count }, (_, i) =>
   sfn.StateMachine.fromStateMachineArn(scope, `M${i}`, `arn:aws:states:us-east-1:123456789012:stateMachine:${`${i}`.padStart(nameLength, 'n')}`));
+
+/** The ceilings below are the sweep's off: with it on, ListExecutions on each state machine takes room too (test/sweep.test.ts). */
+const off = Sweep.off();
 
 describe('the managed policies IAM attaches to the handler\'s role', () => {
   /**
@@ -37,7 +40,7 @@ describe('the managed policies IAM attaches to the handler\'s role', () => {
       { account: '123456789012', region: 'us-east-1' }],
   ])('%s: %d state machines fit in 10 policies of at most 6,144 characters', (_name, ceiling, stateMachines, env) => {
     const stack = new Stack(new App(), 'TestStack', { env });
-    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: stateMachines(stack, ceiling) });
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: stateMachines(stack, ceiling), sweep: off });
     const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
     expect(policies).toHaveLength(10);
     for (const policy of policies) expect(deployedLength(policy, stack)).toBeLessThanOrEqual(6144);
@@ -49,7 +52,7 @@ describe('the managed policies IAM attaches to the handler\'s role', () => {
     ['20-character names in concrete ARNs', 781, (scope, count) => byArn(scope, count, 20)],
   ])('%s: %d state machines are a synth-time error that names the limit and recommends name prefixes', (_name, count, stateMachines) => {
     const stack = newStack();
-    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines: stateMachines(stack, count) })).toThrow(
+    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines: stateMachines(stack, count), sweep: off })).toThrow(
       `stateMachines: ${count} state machines need 11 customer managed policies to allow RedriveExecution and DescribeExecution on ` +
       'their executions, and IAM allows 6,144 characters per managed policy and attaches at most 10 managed policies to one role ' +
       'by default (20 at most with a quota increase). Use stateMachineNamePrefixes instead');
@@ -58,19 +61,19 @@ describe('the managed policies IAM attaches to the handler\'s role', () => {
   test('state machines created in the app, whose generated names are sized at 80 characters, share the ceiling of 390', () => {
     const stack = newStack();
     const stateMachines = Array.from({ length: 391 }, (_, i) => standardStateMachine(stack, `Machine${i}`));
-    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines })).toThrow(/391 state machines need 11 customer managed policies/);
+    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines, sweep: off })).toThrow(/391 state machines need 11 customer managed policies/);
   });
 
   test('the same error is listed with every other problem', () => {
     const stack = newStack();
-    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines: byName(stack, 800, 80), maxRedrives: 0 }))
+    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines: byName(stack, 800, 80), maxRedrives: 0, sweep: off }))
       .toThrow(/800 state machines need 21 customer managed policies[\s\S]*\n- maxRedrives must/);
   });
 
   test('name prefixes that would need more than 10 policies are refused too, with their own advice', () => {
     const stack = newStack();
     const prefixes = Array.from({ length: 400 }, (_, i) => `${i}-`.padEnd(80, 'p'));
-    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachineNamePrefixes: prefixes }))
+    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachineNamePrefixes: prefixes, sweep: off }))
       .toThrow(/stateMachineNamePrefixes: 400 prefixes need 11 customer managed policies[\s\S]*Use fewer, shorter prefixes/);
   });
 

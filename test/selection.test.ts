@@ -95,6 +95,10 @@ describe('stateMachineNamePrefixes', () => {
       id: 'AwsSolutions-IAM5',
       reason: expect.stringMatching(/^stateMachineNamePrefixes: each wildcard covers the executions of the state machines whose names start with one chosen prefix/),
       applies_to: [{ regex: '/^Resource::arn:.+:states:.+:execution:[^*:]+\\*:\\*$/' }],
+    }, {
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringMatching(/^The sweep with stateMachineNamePrefixes: ListExecutions on the state machines whose names start with one chosen prefix/),
+      applies_to: [{ regex: '/^Resource::arn:.+:states:.+:stateMachine:[^*:]+\\*$/' }],
     }]);
   });
 
@@ -163,6 +167,10 @@ describe('allStateMachines', () => {
       id: 'AwsSolutions-IAM5',
       reason: expect.stringMatching(/^allStateMachines: the construct watches every state machine of the account and Region/),
       applies_to: [{ regex: '/^Resource::arn:.+:states:.+:execution:\\*$/' }],
+    }, {
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringMatching(/^The sweep with allStateMachines: ListExecutions on every state machine of the account and Region/),
+      applies_to: [{ regex: '/^Resource::arn:.+:states:.+:stateMachine:\\*$/' }],
     }]);
   });
 

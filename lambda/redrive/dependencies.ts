@@ -4,6 +4,7 @@ import { ClientTimeouts, createAwsClients, DEFAULT_TIMEOUTS } from './aws-client
 import { readHandlerConfig } from './config';
 import { HandlerDependencies } from './handler';
 import { Reporter } from './report';
+import { SweepLimits } from './sweep';
 import { TraceMarker, traceMarker } from './tracing';
 
 /** What a test may set instead of the production default; the rest is always built from the environment. */
@@ -12,6 +13,8 @@ export interface DependencyOverrides {
   readonly random?: () => number;
   readonly timeouts?: ClientTimeouts;
   readonly tracing?: TraceMarker;
+  /** The sweep's work bounds and quotas. */
+  readonly sweepLimits?: Partial<SweepLimits>;
 }
 
 /**
@@ -45,5 +48,6 @@ export function dependenciesFromEnvironment(
     tracing: overrides.tracing ?? traceMarker(config.tracing),
     now: overrides.now ?? (() => new Date()),
     random: overrides.random ?? Math.random,
+    ...(overrides.sweepLimits ? { sweepLimits: overrides.sweepLimits } : {}),
   };
 }

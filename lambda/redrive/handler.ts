@@ -8,6 +8,8 @@ import { PathDependencies, redrivePath } from './redrive-path';
 import { Reporter } from './report';
 import { BadEventError, RedriveRequest } from './request';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
+import { runSweep, SweepLimits, SweepOutcome } from './sweep';
+import { isSweep, parseSweep } from './sweep-request';
 import { TraceAnnotations, TraceMarker } from './tracing';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
 
@@ -20,7 +22,12 @@ export interface HandlerDependencies extends PathDependencies {
   readonly sqs: () => SQSClient;
   readonly reporter: Reporter;
   readonly tracing: TraceMarker;
+  /** The sweep's work bounds and quotas, when a test sets them; the defaults otherwise. */
+  readonly sweepLimits?: Partial<SweepLimits>;
 }
+
+/** What an invocation ends with: the outcome of its one trigger, or what a sweep invocation did. */
+export type HandlerResult = Outcome | SweepOutcome;
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext extends RemainingTime {
@@ -29,23 +36,32 @@ export interface InvocationContext extends RemainingTime {
 }
 
 /**
- * The handler: every trigger (a Step Functions event, a due schedule) is parsed into a redrive
- * request and takes the one redrive path. Every trigger ends redriven, scheduled, skipped with a
+ * The handler: every trigger (a Step Functions event, a due schedule, each execution a sweep finds)
+ * is parsed into a redrive request and takes the one redrive path. Every trigger ends redriven, scheduled, skipped with a
  * reason, in the dead-letter queue with the error, or (for errors worth retrying, and whatever the
  * deadline cut off) thrown, always before Lambda's timeout; and every end is reported.
  */
-export function createHandler(deps: HandlerDependencies): (event: unknown, context: InvocationContext) => Promise<Outcome> {
-  const handle = async (raw: unknown, context: InvocationContext): Promise<Outcome> => {
+export function createHandler(deps: HandlerDependencies): (event: unknown, context: InvocationContext) => Promise<HandlerResult> {
+  const handle = async (raw: unknown, context: InvocationContext): Promise<HandlerResult> => {
     const deadline = startDeadline(context);
     const report = deps.reporter.begin(context);
-    const deadLetter = async (reason: DeadLetterReason, error: string, executionArn?: string): Promise<Outcome> => {
+    const deadLetter = async (reason: DeadLetterReason, error: string, executionArn?: string, event: unknown = raw): Promise<Outcome> => {
       await deadLetters().sendToDeadLetterQueue(deps.sqs(), deps.config.deadLetterQueueUrl,
-        { source: LIBRARY_SOURCE, reason, error, executionArn, event: raw }, deadline.work);
+        { source: LIBRARY_SOURCE, reason, error, executionArn, event }, deadline.work);
       return { outcome: 'DEAD_LETTERED', reason, error };
     };
     try {
       let outcome: Outcome;
       try {
+        if (isSweep(raw)) {
+          const sweep = parseSweep(raw, deps.now());
+          report.learn({ trigger: 'sweep', sweepRun: sweep.runId, continuation: sweep.continuation });
+          const summary = await runSweep(sweep, deps, { context, handlerArn: context.invokedFunctionArn, deadline, deadLetter });
+          const { outcome: _, ...facts } = summary;
+          report.note(summary.complete ? 'sweep finished' : summary.followUp ? 'sweep continues in a follow-up' : 'sweep stopped at its bound of follow-ups',
+            facts, summary.complete || summary.followUp ? 'info' : 'warn');
+          return summary;
+        }
         const request = parseTrigger(raw);
         report.learn(keysOf(request));
         const result = await redrivePath(request, deps, {
@@ -91,7 +107,7 @@ function keysOf(request: RedriveRequest): Record<string, unknown> {
 }
 
 /** `redrive` and `redriveCount` mark a redriven execution; the ARN groups its runs. */
-function traceAnnotations(raw: unknown, outcome: Outcome | undefined): TraceAnnotations {
+function traceAnnotations(raw: unknown, outcome: HandlerResult | undefined): TraceAnnotations {
   const detail = (raw as { detail?: { executionArn?: unknown; redriveCount?: unknown } } | null)?.detail;
   return {
     redrive: outcome?.outcome === 'REDRIVEN',

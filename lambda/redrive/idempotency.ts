@@ -27,3 +27,12 @@ export function redriveScheduleName(executionArn: string, redriveCount: number):
 export function putOffScheduleName(executionArn: string, redriveCount: number | undefined, putOffs: number): string {
   return `put-off-${digest(executionArn, redriveCount ?? 'unknown', 'put-off', putOffs).slice(0, 56)}`;
 }
+
+/**
+ * The `continuation`-th follow-up of a sweep run: `sweep-` and 57 hex characters. One per run and
+ * number, whatever the cursor: a retried invocation finds its follow-up there already, and a run
+ * never forks into two chains.
+ */
+export function sweepScheduleName(runId: string, continuation: number): string {
+  return `sweep-${digest(runId, 'sweep', continuation).slice(0, 57)}`;
+}

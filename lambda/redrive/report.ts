@@ -83,15 +83,23 @@ export class InvocationReport {
     }, abortSignal);
   }
 
-  /** An error the invocation fails with: Lambda retries it, then keeps it in the dead-letter queue. */
-  async failure(error: unknown, abortSignal: AbortSignal): Promise<void> {
+  /**
+   * An error the invocation fails with: Lambda retries it, then keeps it in the dead-letter queue.
+   * Or, with another `logMessage`, an error one sweep candidate ended with: the next sweep finds it again.
+   */
+  async failure(error: unknown, abortSignal: AbortSignal, logMessage = 'invocation failed; Lambda retries it, then keeps it in the dead-letter queue'): Promise<void> {
     const name = errorName(error);
     const message = truncate(errorMessage(error), MAX_CAUSE_LENGTH);
-    this.deps.logger.error('invocation failed; Lambda retries it, then keeps it in the dead-letter queue', bounded({
+    this.deps.logger.error(logMessage, bounded({
       outcome: 'FAILED', failure: name, failureMessage: message,
     }));
     this.count([MetricName.FAILURES], undefined);
     await this.publish('FAILED', { reason: name, detail: message, final: false }, abortSignal);
+  }
+
+  /** A log line that is not a decision: the summary of a sweep invocation. */
+  note(message: string, attributes: Record<string, unknown>, level: 'info' | 'warn' = 'info'): void {
+    this.deps.logger[level](message, bounded(attributes));
   }
 
   private count(metricNames: string[], reason: string | undefined): void {

@@ -32,11 +32,31 @@ export async function createRedriveSchedule(
     'detail-type': SCHEDULED_REDRIVE_DETAIL_TYPE,
     'detail': { ...detail, scheduledFor: `${at}Z` },
   };
+  const description = `Redrive of a failed Step Functions execution (${detail.reason ?? 'BACKOFF'}, redrive count ${detail.redriveCount ?? 'unknown'})`;
+  return createOneTimeSchedule(client, config, handlerArn, scheduleName, due, description, payload, abortSignal);
+}
+
+/**
+ * Creates a one-time schedule that invokes the handler with `payload` at `due` (rounded up to the
+ * whole second), retried for a day, then kept in the dead-letter queue, and deleted once it has
+ * fired. "Already exists" counts as done: callers derive the name from what the schedule is for.
+ */
+export async function createOneTimeSchedule(
+  client: SchedulerClient,
+  config: SchedulingConfig,
+  handlerArn: string,
+  scheduleName: string,
+  due: Date,
+  description: string,
+  payload: object,
+  abortSignal: AbortSignal,
+): Promise<CreatedSchedule> {
+  const at = wholeSecondsUtc(due);
   try {
     await client.send(new CreateScheduleCommand({
       Name: scheduleName,
       GroupName: config.scheduleGroup,
-      Description: `Redrive of a failed Step Functions execution (${detail.reason ?? 'BACKOFF'}, redrive count ${detail.redriveCount ?? 'unknown'})`,
+      Description: description,
       ScheduleExpression: `at(${at})`,
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },

@@ -1,4 +1,6 @@
-import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand, ExecutionStatus, ListExecutionsCommand, ListStateMachinesCommand, RedriveExecutionCommand, SFNClient,
+} from '@aws-sdk/client-sfn';
 import { ExecutionFacts } from './request';
 
 /** The execution as it is now. DescribeExecution's quota is small: called only when a trigger cannot be trusted on its word. */
@@ -28,4 +30,65 @@ export async function redriveExecution(
 ): Promise<Date | undefined> {
   const output = await client.send(new RedriveExecutionCommand({ executionArn, clientToken }), { abortSignal });
   return output.redriveDate;
+}
+
+/** One execution of a ListExecutions page, as the sweep reads it. */
+export interface ListedExecution {
+  readonly executionArn: string;
+  readonly status: string;
+  /** Epoch milliseconds. */
+  readonly startDate?: number;
+  readonly stopDate?: number;
+  /** Undefined when Step Functions gave a redriveDate but no count: how often it was redriven is not known. */
+  readonly redriveCount?: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextToken?: string;
+}
+
+/** One page of a state machine's executions in one status, newest (by start) first. */
+export async function listExecutionsPage(
+  client: SFNClient,
+  stateMachineArn: string,
+  status: string,
+  pageToken: string | undefined,
+  maxResults: number,
+  abortSignal: AbortSignal,
+): Promise<Page<ListedExecution>> {
+  const output = await client.send(new ListExecutionsCommand({
+    stateMachineArn, statusFilter: status as ExecutionStatus, nextToken: pageToken, maxResults,
+  }), { abortSignal });
+  return {
+    items: (output.executions ?? []).map((item) => ({
+      executionArn: item.executionArn!,
+      status: item.status ?? status,
+      startDate: item.startDate?.getTime(),
+      stopDate: item.stopDate?.getTime(),
+      redriveCount: item.redriveCount ?? (item.redriveDate === undefined ? 0 : undefined),
+    })),
+    nextToken: output.nextToken,
+  };
+}
+
+/** One state machine of a ListStateMachines page. */
+export interface ListedStateMachine {
+  readonly stateMachineArn: string;
+  readonly name: string;
+  readonly type: string;
+}
+
+/** One page of the account's and Region's state machines. */
+export async function listStateMachinesPage(
+  client: SFNClient,
+  pageToken: string | undefined,
+  maxResults: number,
+  abortSignal: AbortSignal,
+): Promise<Page<ListedStateMachine>> {
+  const output = await client.send(new ListStateMachinesCommand({ nextToken: pageToken, maxResults }), { abortSignal });
+  return {
+    items: (output.stateMachines ?? []).map((item) => ({ stateMachineArn: item.stateMachineArn!, name: item.name!, type: item.type ?? 'STANDARD' })),
+    nextToken: output.nextToken,
+  };
 }

@@ -12,6 +12,7 @@ import { handlerEnvironment } from './handler-environment';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { Selection } from './selection';
 import { grantSendOnly, QueueDestination } from './send-to-queue';
+import { grantListStateMachines } from './sweep-schedule';
 import { HandlerPolicy, LIBRARY_SOURCE } from '../shared/contract';
 
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'lambda', 'redrive', 'index');
@@ -36,6 +37,8 @@ export interface RedriveHandlerProps {
   readonly tracing: boolean;
   /** Publish metrics per state machine and skips per reason. */
   readonly detailedMetrics: boolean;
+  /** The sweep is on: the handler may list the watched state machines' executions (and the state machines, for prefixes and all). */
+  readonly sweep: boolean;
 }
 
 /**
@@ -62,7 +65,8 @@ export class RedriveHandler extends Construct {
     grantSendOnly(props.deadLetterQueue, this.role);
     this.outcomeEventBus = props.outcomeEventBus;
     props.delayedRedrives.grantCreateSchedules(this.role);
-    const executionPolicies = grantExecutionAccess(this, this.role, props.selection);
+    const executionPolicies = grantExecutionAccess(this, this.role, props.selection, props.sweep);
+    if (props.sweep) grantListStateMachines(this.role, props.selection);
 
     // `Default`: the function keeps the logical ID it had when it was a direct child of AutoRedrive.
     this.function = new lambda.Function(this, 'Default', {

@@ -7,7 +7,12 @@ const POLICY_OVERHEAD = 200;
 /** One resource of the handler's redrive policies, and the most characters it takes once deployed. */
 export interface ExecutionResource {
   readonly arn: string;
-  /** Quotes and comma included, sized for the longest ARN the resource can resolve to. */
+  /**
+   * With the sweep on: the state machine ARN (or ARN pattern) whose executions the handler may list,
+   * in the same policy as `arn`.
+   */
+  readonly listArn?: string;
+  /** Both ARNs, quotes and commas included, sized for the longest ARN the resource can resolve to. */
   readonly lengthAtMost: number;
 }
 

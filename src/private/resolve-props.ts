@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -7,6 +8,7 @@ import { latestNodeRuntime } from './node-runtime';
 import { Selection, selectionOf } from './selection';
 import { validateProps } from './validate-props';
 import { DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from '../shared/contract';
+import { Sweep } from '../sweep';
 
 /** AutoRedriveProps checked, with every default applied. */
 export interface ResolvedProps {
@@ -23,6 +25,7 @@ export interface ResolvedProps {
   /** Publish outcome events whether or not an on*() method is called. */
   readonly outcomeEvents: boolean;
   readonly detailedMetrics: boolean;
+  readonly sweep: Sweep;
 }
 
 export const DEFAULT_RESERVED_CONCURRENCY = 10;
@@ -42,5 +45,11 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
     tracing: props.tracing ?? false,
     outcomeEvents: props.outcomeEvents ?? false,
     detailedMetrics: props.detailedMetrics ?? false,
+    sweep: sweepOf(props),
   };
+}
+
+/** The sweep the props ask for: every hour unless told. */
+export function sweepOf(props: AutoRedriveProps): Sweep {
+  return props.sweep ?? Sweep.every(Duration.hours(1));
 }

@@ -11,6 +11,7 @@ import { executionResources } from './execution-policies';
 import { MIN_NODE_MAJOR, nodeMajor } from './node-runtime';
 import { redrivePolicyGroups } from './redrive-policy-groups';
 import { selectionOf } from './selection';
+import { Sweep } from '../sweep';
 import { WatchedStateMachine, watchStateMachines } from './watched-state-machine';
 import { MAX_MANAGED_POLICY_LENGTH, MAX_REDRIVES_LIMIT, MAX_STATE_MACHINE_NAME_LENGTH, REDRIVE_WINDOW_MS } from '../shared/limits';
 import { nameProblem } from '../shared/names';
@@ -48,6 +49,7 @@ export function validateProps(scope: Construct, props: AutoRedriveProps): void {
   checkDeadLetterQueue(props, findings);
   if (props.metricsNamespace !== undefined) checkMetricsNamespace(props.metricsNamespace, findings);
   if (props.backoff !== undefined) checkBackoff(props.backoff, findings);
+  if (props.sweep !== undefined && !(props.sweep instanceof Sweep)) findings.problems.push('sweep must be made with Sweep.every() or Sweep.off()');
 
   if (findings.problems.length > 0) {
     throw new Error(`AutoRedrive ${scope.node.path}: invalid props:\n- ${findings.problems.join('\n- ')}`);
@@ -137,18 +139,22 @@ function checkNamePrefixes(prefixes: string[], findings: Findings): void {
  * IAM itself would take 41 of the longest real execution ARNs (partition `aws-iso-f`, Region
  * `us-isof-south-1`, 80-character names) per policy, 410 in all, and 82 (820) with 20-character
  * names in `aws`/`us-east-1`: the sizing costs 5% of the ceiling at the worst.
+ * These are the ceilings with the sweep off. With it on, each state machine's ARN is also granted
+ * ListExecutions in the same policies, which about halves them: 190 with 80-character names.
  */
 function checkManagedPolicies(scope: Construct, props: AutoRedriveProps, findings: Findings): void {
   const selection = selectionOf(props);
-  const needed = redrivePolicyGroups(executionResources(Stack.of(scope), selection)).length;
+  const sweep = props.sweep?.enabled ?? true;
+  const needed = redrivePolicyGroups(executionResources(Stack.of(scope), selection, sweep)).length;
   if (needed <= MAX_MANAGED_POLICIES_PER_ROLE) return;
   const limit = `IAM allows ${MAX_MANAGED_POLICY_LENGTH.toLocaleString('en-US')} characters per managed policy and attaches at most ` +
     `${MAX_MANAGED_POLICIES_PER_ROLE} managed policies to one role by default (${MAX_MANAGED_POLICIES_PER_ROLE_WITH_INCREASE} at most with a quota increase)`;
   if (selection.kind === 'LIST') {
     findings.problems.push(`stateMachines: ${selection.stateMachines.length} state machines need ${needed} customer managed policies to allow ` +
-      `RedriveExecution and DescribeExecution on their executions, and ${limit}. Use stateMachineNamePrefixes instead: one policy ` +
-      'entry per prefix, whatever the number of state machines, including ones created later; or split the state machines between ' +
-      'several AutoRedrive constructs');
+      `RedriveExecution and DescribeExecution on their executions${sweep ? ' and the sweep\'s ListExecutions on the state machines' : ''}, and ${limit}. ` +
+      'Use stateMachineNamePrefixes instead: one policy entry per prefix, whatever the number of state machines, including ones created ' +
+      'later; or split the state machines between several AutoRedrive constructs' +
+      (sweep ? '; or turn the sweep off (sweep: Sweep.off()), which halves the room each state machine takes' : ''));
   } else if (selection.kind === 'PREFIXES') {
     findings.problems.push(`stateMachineNamePrefixes: ${selection.namePrefixes.length} prefixes need ${needed} customer managed policies to allow ` +
       `RedriveExecution and DescribeExecution on their executions, and ${limit}. Use fewer, shorter prefixes`);

@@ -188,7 +188,10 @@ export interface OutcomeDetail {
   readonly cause?: string;
   /** Failed: true when the event is in the dead-letter queue; false when Lambda will retry it. */
   readonly final?: boolean;
-  /** What brought the execution to the handler: `event` (a Step Functions event) or `schedule` (a due redrive). */
+  /**
+   * What brought the execution to the handler: `event` (a Step Functions event), `schedule` (a due
+   * redrive), `sweep` (the recurring sweep found it), `cli` or `replay` (a person).
+   */
   readonly trigger?: string;
   /** Scheduled: BACKOFF (the policy's delay) or THROTTLED (put off). */
   readonly scheduleReason?: string;
@@ -208,3 +211,66 @@ export const MetricName = {
   BAD_EVENTS: 'BadEvents',
   OUTCOME_EVENT_FAILURES: 'OutcomeEventFailures',
 } as const;
+
+/**
+ * What the recurring sweep schedule (and each of its follow-ups) delivers to the handler: list the
+ * stopped executions of the watched state machines over the look-back, and send each through the
+ * one redrive path, as an event would be.
+ */
+export const SWEEP_DETAIL_TYPE = 'Sweep';
+
+/**
+ * EventBridge Scheduler replaces this in a schedule's Input with the time the invocation was
+ * scheduled for (ISO 8601, UTC): the same for every retry of one run of the recurring schedule.
+ */
+export const SCHEDULED_TIME_PLACEHOLDER = '<aws.scheduler.scheduled-time>';
+
+/** The statuses a sweep may look for. */
+export const SWEEP_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+
+/** The state machines a sweep looks at: the explicit list, the name prefixes, or every Standard one of the account and Region. */
+export type SweepSelection =
+  | { readonly kind: 'LIST'; readonly stateMachineArns: string[] }
+  | { readonly kind: 'PREFIXES'; readonly namePrefixes: string[] }
+  | { readonly kind: 'ALL' };
+
+/**
+ * Where a sweep run stopped, carried by its follow-up schedule: the follow-up continues there,
+ * never from the start.
+ */
+export interface SweepCursor {
+  /** The run: the recurring schedule's scheduled time (or the start of a manual run). Names the run's follow-ups. */
+  readonly runId: string;
+  /** ISO 8601, UTC: when the run started. The look-back is measured from here, so it does not move. */
+  readonly startedAt: string;
+  /** How many follow-ups this one is, counting from 1. */
+  readonly continuation: number;
+  /** The state machine the run was at (state machines are swept in the order of their ARNs). */
+  readonly stateMachineArn: string;
+  /** The status it was listing. */
+  readonly status: string;
+  /** The token of the ListExecutions page it was in; absent for the first page. */
+  readonly pageToken?: string;
+  /** The last execution of that page it had handled; absent when it had handled none. */
+  readonly after?: string;
+}
+
+export interface SweepDetail {
+  readonly selection: SweepSelection;
+  /** Executions that stopped longer ago than this, before the run started, are left alone. */
+  readonly lookBackSeconds: number;
+  /** The share (0 < share <= 1) of the ListExecutions and DescribeExecution quotas the sweep may use. */
+  readonly quotaShare: number;
+  /** The statuses listed, each its own ListExecutions statusFilter. */
+  readonly statuses: string[];
+  /** {@link SCHEDULED_TIME_PLACEHOLDER}, replaced by Scheduler: the run's id and start. */
+  readonly scheduledTime?: string;
+  /** Set in a follow-up: where to continue. */
+  readonly cursor?: SweepCursor;
+}
+
+export interface SweepPayload {
+  readonly 'source': typeof LIBRARY_SOURCE;
+  readonly 'detail-type': typeof SWEEP_DETAIL_TYPE;
+  readonly 'detail': SweepDetail;
+}

@@ -34,3 +34,33 @@ export const FRESH_EVENT_MS = 60 * 1000;
 
 /** SQS takes a message body of at most 256 KiB. */
 export const MAX_SQS_MESSAGE_BYTES = 256 * 1024;
+
+/** One Step Functions API quota: a token bucket per account and Region. */
+export interface ApiQuota {
+  /** Calls that may be made at once. */
+  readonly burst: number;
+  /** Calls the bucket refills per second. */
+  readonly perSecond: number;
+}
+
+/**
+ * Step Functions' API quotas, by Region class: the largest Regions (US East (N. Virginia), US West
+ * (Oregon), Europe (Ireland)), and every other Region. The sweep paces itself to a share of the
+ * smaller class, since it cannot tell which class its Region is in.
+ */
+export const STEP_FUNCTIONS_QUOTAS = {
+  ListExecutions: {
+    largestRegions: { burst: 200, perSecond: 5 },
+    otherRegions: { burst: 100, perSecond: 2 },
+  },
+  DescribeExecution: {
+    largestRegions: { burst: 300, perSecond: 15 },
+    otherRegions: { burst: 250, perSecond: 10 },
+  },
+} as const;
+
+/** ListExecutions and ListStateMachines return at most this many items per page. */
+export const MAX_LIST_PAGE_SIZE = 1000;
+
+/** An EventBridge Scheduler schedule's target Input may be up to 256 KB. */
+export const MAX_SCHEDULE_INPUT_BYTES = 256 * 1024;

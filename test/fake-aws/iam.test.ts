@@ -138,9 +138,10 @@ describe('the fake authorizes every call with the IAM action and resource the se
     ]);
     expectDenied(await errorOf(sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachineArn('payments') }))),
       'states:ListExecutions', stateMachineArn('payments'));
-    // Allowed, then the fake says it does not implement them.
-    expect((await errorOf(sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachineArn('orders') })))).name).not.toBe('AccessDeniedException');
-    expect((await errorOf(sfn.send(new ListStateMachinesCommand({})))).name).not.toBe('AccessDeniedException');
+    // Allowed: answered.
+    fake().stepFunctions.addStateMachine('orders');
+    expect((await sfn.send(new ListExecutionsCommand({ stateMachineArn: stateMachineArn('orders') }))).executions).toEqual([]);
+    expect((await sfn.send(new ListStateMachinesCommand({}))).stateMachines).toEqual([expect.objectContaining({ name: 'orders' })]);
     expect(fake().iam.decisions).toEqual([
       { action: 'states:ListExecutions', resource: stateMachineArn('payments'), allowed: false },
       { action: 'states:ListExecutions', resource: stateMachineArn('orders'), allowed: true },

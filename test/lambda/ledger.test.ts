@@ -32,7 +32,7 @@ const FAULTS: Fault[] = [
 ];
 const OPERATIONS = ['DescribeExecution', 'RedriveExecution', 'CreateSchedule', 'DescribeExecution', 'PutEvents', 'SendMessage'];
 
-type Final = Outcome['outcome'] | 'DLQ';
+type Final = Outcome['outcome'] | 'SWEPT' | 'DLQ';
 interface Delivery {
   readonly id: number;
   readonly event: unknown;

@@ -1,12 +1,15 @@
 import { Duration } from 'aws-cdk-lib';
 import { autoRedriveTemplate } from './auto-redrive-template';
+import { resolveIntrinsics } from './cfn-intrinsics';
 import { deployToFake, FakeDeployment } from './deploy-to-fake';
+import { ACCOUNT, REGION } from './events';
 import { FakeAws } from './fake-aws/server';
 import { dependenciesFromEnvironment } from '../../lambda/redrive/dependencies';
 import { createHandler, InvocationContext } from '../../lambda/redrive/handler';
+import { SweepLimits } from '../../lambda/redrive/sweep';
 import { TraceMarker } from '../../lambda/redrive/tracing';
 import { AutoRedriveProps, Backoff, ErrorFilter, RedrivableStatus } from '../../src';
-import { BackoffSpec, ENV, ErrorFilterSpec, HandlerPolicy } from '../../src/shared/contract';
+import { BackoffSpec, ENV, ErrorFilterSpec, HandlerPolicy, SCHEDULED_TIME_PLACEHOLDER } from '../../src/shared/contract';
 
 export interface LogLine {
   readonly level: string;
@@ -40,6 +43,8 @@ export interface HarnessOptions {
   readonly remainingTimeMs?: number;
   /** The test expects the role to deny calls (a state machine no longer watched); otherwise a denied call fails the test. */
   readonly expectAccessDenied?: boolean;
+  /** The sweep's work bounds and quotas (page size, candidates per invocation, ...); the handler's defaults unless given. */
+  readonly sweepLimits?: Partial<SweepLimits>;
 }
 
 /**
@@ -87,6 +92,7 @@ export async function startHandler(options: HarnessOptions = {}) {
     random: options.random,
     timeouts: { connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 5_000 },
     tracing: options.tracing,
+    sweepLimits: options.sweepLimits,
   }));
   let invocations = 0;
   const context = (remainingTimeMs = options.remainingTimeMs ?? 30_000): InvocationContext & object => {
@@ -101,9 +107,24 @@ export async function startHandler(options: HarnessOptions = {}) {
     } as InvocationContext;
   };
   const handler = (event: unknown, remainingTimeMs?: number) => invoke(event, context(remainingTimeMs));
+  /** The recurring sweep schedule of the template (AWS::Scheduler::Schedule), if the sweep is on. */
+  const sweepSchedule = (): any => Object.values<any>(autoRedriveTemplate(options.stateMachines ?? ['orders', 'payments'], props).Resources)
+    .find((resource) => resource.Type === 'AWS::Scheduler::Schedule')?.Properties;
+  /** What the sweep schedule delivers when it runs at `scheduledTime` (now, in whole seconds, unless told), as Scheduler fills it in. */
+  const sweepPayload = (scheduledTime = new Date(Math.floor(fake.clock.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z')): any => {
+    const schedule = sweepSchedule();
+    if (!schedule) throw new Error('the construct has no sweep schedule');
+    const refs = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': ACCOUNT, 'AWS::URLSuffix': 'amazonaws.com' };
+    const input: string = resolveIntrinsics(schedule.Target.Input, { refs, attributes: {} });
+    return JSON.parse(input.split(SCHEDULED_TIME_PLACEHOLDER).join(scheduledTime));
+  };
   return {
     fake,
     deployment,
+    sweepSchedule,
+    sweepPayload,
+    /** Runs the sweep as its recurring schedule would at `scheduledTime`. */
+    sweep: (scheduledTime?: string, remainingTimeMs?: number) => handler(sweepPayload(scheduledTime), remainingTimeMs),
     /** The construct's unique name: `service` in logs and metrics, `autoRedrive` in outcome events. */
     autoRedriveName: environment[ENV.NAME]!,
     handler,

@@ -3,32 +3,105 @@ import { AwsError } from './aws-error';
 
 /** SQS's documented limit on a message, in UTF-8 bytes (256 KiB). */
 export const MAX_MESSAGE_BYTES = 262_144;
+/** A queue's default visibility timeout, and the bounds of the VisibilityTimeout parameter (12 hours). */
+export const DEFAULT_VISIBILITY_TIMEOUT_SECONDS = 30;
+export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+/** ReceiveMessage returns 1 to 10 messages. */
+export const MAX_RECEIVE = 10;
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 
-/** SQS queues that keep what is sent to them, in order. */
+/** A message attribute as SQS's JSON protocol carries it (BinaryValue base64-encoded). */
+export interface MessageAttributeValue {
+  readonly DataType: string;
+  readonly StringValue?: string;
+  readonly BinaryValue?: string;
+}
+
+/** A message in a queue, in flight or not. */
+export interface FakeMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributes: Record<string, MessageAttributeValue>;
+  readonly sentAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  /** Epoch ms before which the message is in flight (received and not yet visible again). */
+  invisibleUntil: number;
+  /** The receipt handle of the latest receive: only it deletes the message or changes its visibility. */
+  receiptHandle?: string;
+}
+
+/**
+ * SQS queues that keep what is sent to them, in order, as SQS documents them over AWS JSON 1.0:
+ * SendMessage (body and message attributes), ReceiveMessage (1 to 10 messages, a visibility timeout,
+ * receipt handles, message and system attributes), DeleteMessage and ChangeMessageVisibility. A
+ * queue is a standard queue that answers from all of its messages (no sampling), oldest first, and
+ * never holds a long poll: an empty queue answers at once whatever WaitTimeSeconds says.
+ * Visibility timeouts run on `now` (real time unless given).
+ */
 export class FakeSqs {
-  readonly messages = new Map<string, string[]>();
+  private readonly queues = new Map<string, FakeMessage[]>();
+  /** Receipt handles ever given, to tell a stale handle from one SQS never issued. */
+  private readonly issued = new Map<string, FakeMessage>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Every queue's message bodies (in flight or not), in the order they were sent. */
+  get messages(): Map<string, string[]> {
+    return new Map([...this.queues].map(([url, queue]) => [url, queue.map((message) => message.body)]));
+  }
 
   /** Creates a queue and returns its URL. */
   createQueue(baseUrl: string, name: string): string {
     const url = `${baseUrl}/${ACCOUNT}/${name}`;
     // CreateQueue of an existing queue with the same attributes returns it as it is.
-    if (!this.messages.has(url)) this.messages.set(url, []);
+    if (!this.queues.has(url)) this.queues.set(url, []);
     return url;
   }
 
   bodies(queueUrl: string): any[] {
-    return (this.messages.get(queueUrl) ?? []).map((body) => JSON.parse(body));
+    return (this.queues.get(queueUrl) ?? []).map((message) => JSON.parse(message.body));
+  }
+
+  /** The messages of a queue, in flight or not, with their attributes and receive counts. */
+  messagesOf(queueUrl: string): readonly FakeMessage[] {
+    return this.queue(queueUrl);
+  }
+
+  /**
+   * Puts a message in a queue as a service would (EventBridge, Scheduler, a Lambda destination),
+   * with string message attributes (EventBridge's ERROR_CODE and ERROR_MESSAGE). Returns its id.
+   */
+  putMessage(queueUrl: string, body: string | object, attributes: Record<string, string> = {}): string {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const typed = Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]));
+    return this.store(this.queue(queueUrl), text, typed).messageId;
+  }
+
+  /** Ends the visibility timeout of every message in flight, as if it had run out. */
+  makeVisible(queueUrl: string): void {
+    for (const message of this.queue(queueUrl)) message.invisibleUntil = 0;
+  }
+
+  /** How many messages of a queue are in flight now. */
+  inFlight(queueUrl: string): number {
+    return this.queue(queueUrl).filter((message) => message.invisibleUntil > this.now()).length;
   }
 
   handle(operation: string, input: any): object {
-    if (operation !== 'SendMessage') {
-      throw sqsError('UnsupportedOperation', `the fake does not implement ${operation}`);
+    switch (operation) {
+      case 'SendMessage': return this.sendMessage(input);
+      case 'ReceiveMessage': return this.receiveMessage(input);
+      case 'DeleteMessage': return this.deleteMessage(input);
+      case 'ChangeMessageVisibility': return this.changeMessageVisibility(input);
+      default: throw sqsError('UnsupportedOperation', `the fake does not implement ${operation}`);
     }
-    const queue = this.messages.get(input.QueueUrl);
-    if (!queue) throw sqsError('QueueDoesNotExist', 'The specified queue does not exist.', 'AWS.SimpleQueueService.NonExistentQueue');
+  }
+
+  private sendMessage(input: any): object {
+    const queue = this.existingQueue(input.QueueUrl);
     if (typeof input.MessageBody !== 'string' || input.MessageBody.length === 0) {
       throw sqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
     }
@@ -38,14 +111,113 @@ export class FakeSqs {
         `Invalid binary character '#x${invalid.toString(16).toUpperCase()}' was found in the message body, the set of allowed characters is ` +
         '#x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF');
     }
-    if (Buffer.byteLength(input.MessageBody, 'utf8') > MAX_MESSAGE_BYTES) {
+    const attributes = checkAttributes(input.MessageAttributes);
+    if (Buffer.byteLength(input.MessageBody, 'utf8') + attributesBytes(attributes) > MAX_MESSAGE_BYTES) {
       throw sqsError('InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${MAX_MESSAGE_BYTES} bytes.`);
     }
-    queue.push(input.MessageBody);
+    const message = this.store(queue, input.MessageBody, attributes);
     return {
-      MessageId: randomUUID(),
-      MD5OfMessageBody: createHash('md5').update(input.MessageBody, 'utf8').digest('hex'),
+      MessageId: message.messageId,
+      MD5OfMessageBody: md5(input.MessageBody),
+      ...(Object.keys(attributes).length > 0 ? { MD5OfMessageAttributes: md5OfMessageAttributes(attributes) } : {}),
     };
+  }
+
+  private receiveMessage(input: any): object {
+    const queue = this.existingQueue(input.QueueUrl);
+    const max = input.MaxNumberOfMessages ?? 1;
+    if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE) {
+      throw invalidValue('MaxNumberOfMessages', max, `Must be between 1 and ${MAX_RECEIVE}, if provided.`);
+    }
+    const visibility = input.VisibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+    if (!Number.isInteger(visibility) || visibility < 0 || visibility > MAX_VISIBILITY_TIMEOUT_SECONDS) {
+      throw invalidValue('VisibilityTimeout', visibility, `Must be between 0 and ${MAX_VISIBILITY_TIMEOUT_SECONDS}, if provided.`);
+    }
+    const wait = input.WaitTimeSeconds ?? 0;
+    if (!Number.isInteger(wait) || wait < 0 || wait > 20) throw invalidValue('WaitTimeSeconds', wait, 'Must be >= 0 and <= 20, if provided.');
+
+    const now = this.now();
+    const received = queue.filter((message) => message.invisibleUntil <= now).slice(0, max);
+    const wantedSystem: string[] = [...(input.MessageSystemAttributeNames ?? []), ...(input.AttributeNames ?? [])];
+    const wantedAttributes: string[] = input.MessageAttributeNames ?? [];
+    const messages = received.map((message) => {
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= now;
+      message.invisibleUntil = now + visibility * 1000;
+      message.receiptHandle = `rh-${randomUUID()}`;
+      this.issued.set(message.receiptHandle, message);
+      const attributes = pick(message.attributes, wantedAttributes);
+      const system = pick({
+        SentTimestamp: String(message.sentAt),
+        ApproximateReceiveCount: String(message.receiveCount),
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
+        SenderId: 'AIDAFAKESENDER',
+      }, wantedSystem);
+      return {
+        MessageId: message.messageId,
+        ReceiptHandle: message.receiptHandle,
+        MD5OfBody: md5(message.body),
+        Body: message.body,
+        ...(Object.keys(system).length > 0 ? { Attributes: system } : {}),
+        ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes, MD5OfMessageAttributes: md5OfMessageAttributes(attributes) } : {}),
+      };
+    });
+    // SQS's JSON answer leaves Messages out when there are none.
+    return messages.length > 0 ? { Messages: messages } : {};
+  }
+
+  private deleteMessage(input: any): object {
+    const queue = this.existingQueue(input.QueueUrl);
+    const message = this.messageOf(input.ReceiptHandle);
+    if (message === undefined) return {}; // already deleted: SQS answers a repeated delete with success
+    const index = queue.indexOf(message);
+    if (index >= 0) queue.splice(index, 1);
+    return {};
+  }
+
+  private changeMessageVisibility(input: any): object {
+    this.existingQueue(input.QueueUrl);
+    const visibility = input.VisibilityTimeout;
+    if (!Number.isInteger(visibility) || visibility < 0 || visibility > MAX_VISIBILITY_TIMEOUT_SECONDS) {
+      throw invalidValue('VisibilityTimeout', visibility, `Must be between 0 and ${MAX_VISIBILITY_TIMEOUT_SECONDS}.`);
+    }
+    const message = this.messageOf(input.ReceiptHandle);
+    if (message === undefined || message.invisibleUntil <= this.now() || !this.queues.get(input.QueueUrl)!.includes(message)) {
+      throw sqsError('MessageNotInflight', 'The message referred to is not in flight.', 'AWS.SimpleQueueService.MessageNotInflight');
+    }
+    message.invisibleUntil = this.now() + visibility * 1000;
+    return {};
+  }
+
+  /** The message a receipt handle is for, undefined when it was deleted; throws for a handle SQS never gave or one a later receive replaced. */
+  private messageOf(receiptHandle: unknown): FakeMessage | undefined {
+    if (typeof receiptHandle !== 'string' || receiptHandle === '') {
+      throw sqsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
+    }
+    const message = this.issued.get(receiptHandle);
+    if (!message) throw sqsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
+    if (message.receiptHandle !== receiptHandle) {
+      throw invalidValue('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
+    }
+    return [...this.queues.values()].some((queue) => queue.includes(message)) ? message : undefined;
+  }
+
+  private store(queue: FakeMessage[], body: string, attributes: Record<string, MessageAttributeValue>): FakeMessage {
+    const message: FakeMessage = { messageId: randomUUID(), body, attributes, sentAt: this.now(), receiveCount: 0, invisibleUntil: 0 };
+    queue.push(message);
+    return message;
+  }
+
+  private queue(queueUrl: string): FakeMessage[] {
+    const queue = this.queues.get(queueUrl);
+    if (!queue) throw new Error(`no queue ${queueUrl}`);
+    return queue;
+  }
+
+  private existingQueue(queueUrl: unknown): FakeMessage[] {
+    const queue = typeof queueUrl === 'string' ? this.queues.get(queueUrl) : undefined;
+    if (!queue) throw sqsError('QueueDoesNotExist', 'The specified queue does not exist.', 'AWS.SimpleQueueService.NonExistentQueue');
+    return queue;
   }
 }
 
@@ -68,6 +240,73 @@ export function firstInvalidCharacter(body: string): number | undefined {
     if (!allowed) return code;
   }
   return undefined;
+}
+
+/**
+ * MD5OfMessageAttributes as SQS computes it: for each attribute in name order, the name, the data
+ * type (each as a 4-byte big-endian length and UTF-8 bytes), a transport byte (1 string, 2 binary)
+ * and the value (length and bytes).
+ */
+export function md5OfMessageAttributes(attributes: Record<string, MessageAttributeValue>): string {
+  const hash = createHash('md5');
+  const withLength = (bytes: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    hash.update(length);
+    hash.update(bytes);
+  };
+  for (const name of Object.keys(attributes).sort()) {
+    const value = attributes[name];
+    withLength(Buffer.from(name, 'utf8'));
+    withLength(Buffer.from(value.DataType, 'utf8'));
+    if (value.StringValue !== undefined) {
+      hash.update(Buffer.from([1]));
+      withLength(Buffer.from(value.StringValue, 'utf8'));
+    } else {
+      hash.update(Buffer.from([2]));
+      withLength(Buffer.from(value.BinaryValue ?? '', 'base64'));
+    }
+  }
+  return hash.digest('hex');
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text, 'utf8').digest('hex');
+}
+
+/** The entries `names` asks for: `All`, `.*`, `prefix.*` or exact names. */
+function pick<T>(values: Record<string, T>, names: readonly string[]): Record<string, T> {
+  const wanted = (name: string) => names.some((pattern) =>
+    pattern === 'All' || pattern === '.*' || pattern === name || (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))));
+  return Object.fromEntries(Object.entries(values).filter(([name]) => wanted(name)));
+}
+
+/** Message attributes as SendMessage takes them: at most 10, each with a DataType and a value. */
+function checkAttributes(raw: unknown): Record<string, MessageAttributeValue> {
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object') throw invalidValue('MessageAttributes', raw, 'Must be a map.');
+  const entries = Object.entries(raw as Record<string, any>);
+  if (entries.length > 10) throw invalidValue('MessageAttributes', entries.length, 'Number of message attributes [' + entries.length + '] exceeds the allowed maximum [10].');
+  for (const [name, value] of entries) {
+    if (!/^(String|Number|Binary)(\..+)?$/.test(value?.DataType ?? '')) {
+      throw invalidValue(`MessageAttributes.${name}.DataType`, value?.DataType, 'The type of message attribute must be String, Number or Binary.');
+    }
+    if ((value.StringValue === undefined) === (value.BinaryValue === undefined)) {
+      throw invalidValue(`MessageAttributes.${name}`, '', 'A message attribute needs exactly one of StringValue and BinaryValue.');
+    }
+  }
+  return Object.fromEntries(entries.map(([name, value]) =>
+    [name, { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue }]));
+}
+
+function attributesBytes(attributes: Record<string, MessageAttributeValue>): number {
+  return Object.entries(attributes).reduce((sum, [name, value]) =>
+    sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType) +
+      (value.StringValue !== undefined ? Buffer.byteLength(value.StringValue) : Buffer.from(value.BinaryValue ?? '', 'base64').length), 0);
+}
+
+function invalidValue(parameter: string, value: unknown, reason: string): AwsError {
+  return sqsError('InvalidParameterValue', `Value ${String(value)} for parameter ${parameter} is invalid. Reason: ${reason}`);
 }
 
 /**

@@ -1,0 +1,173 @@
+import { ExecutionListItem } from '@aws-sdk/client-sfn';
+import { checkConfiguration, CliClients, listStoppedExecutions, resolveStateMachines, StateMachine } from './aws';
+import { ExitCode } from './errors';
+import { policyJson, RedriveOptions } from './options';
+import { Pacer } from './pacer';
+import { CliPath, failedVerdict, Looked, Verdict } from './path';
+import { Progress, table, Tally, verdictCells } from './report';
+import { runPaced } from './runner';
+import { Session } from './session';
+import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../lambda/redrive/execution-arn';
+import { RedriveRequest } from '../lambda/redrive/request';
+import { SkipReason } from '../src/shared/contract';
+
+interface Row {
+  readonly execution: ExecutionListItem;
+  readonly request?: RedriveRequest;
+  plan?: Verdict;
+  looked?: Looked;
+  result?: Verdict;
+}
+
+/** `redrive`: list, check, show, ask, redrive at a pace, summarize. */
+export async function redriveCommand(options: RedriveOptions, clients: CliClients, session: Session): Promise<number> {
+  const { terminal } = session;
+  const say = (text: string) => {
+    if (!options.json) terminal.err(text);
+  };
+  await checkConfiguration(clients.list);
+
+  const stateMachines = await resolveStateMachines(clients.list, options.stateMachines, options.namePrefixes);
+  say(`listing ${options.statuses.join(', ')} executions of ${stateMachines.length} state machine(s) stopped from ${options.since.toISOString()} to ${options.until.toISOString()}\n`);
+  const rows: Row[] = [];
+  for (const stateMachine of stateMachines) {
+    const executions = await listStoppedExecutions(clients.list, stateMachine, options.statuses, options.since, options.until, session.stopping);
+    for (const execution of executions) rows.push({ execution, request: requestOf(execution) });
+  }
+  rows.sort((a, b) => (a.execution.stopDate?.getTime() ?? 0) - (b.execution.stopDate?.getTime() ?? 0));
+  for (const row of rows) if (!row.request) row.plan = { kind: 'FAILED', reason: 'InvalidArn', detail: `${row.execution.executionArn} is not an execution ARN` };
+
+  const path = new CliPath(clients.path, options, session.now);
+  const pacer = new Pacer(options.rate, () => session.now().getTime());
+  const planTally = new Tally();
+  const toPlan = rows.filter((row) => row.request);
+  const checking = new Progress(terminal, 'checking', toPlan.length, options.json);
+  await runPaced(toPlan, async (row) => path.plan(row.request!), {
+    pacer,
+    stopping: session.stopping,
+    failed: (_, error) => ({ verdict: failedVerdict(error), looked: {} }),
+    done: (row, { verdict, looked }) => {
+      row.plan = verdict;
+      row.looked = looked;
+      planTally.add(verdict);
+      checking.step(planTally, pacer.rate);
+    },
+  });
+  checking.end();
+
+  const planned = rows.filter((row) => row.plan?.kind === 'REDRIVE');
+  if (!options.json && !session.stopping()) terminal.out(planTable(rows, stateMachines, options.dryRun));
+
+  if (options.dryRun) {
+    for (const row of planned) row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
+    return finish(rows, stateMachines, options, session);
+  }
+  if (planned.length > 0 && !session.stopping() && !options.yes) {
+    const answer = await session.confirm(`Redrive ${planned.length} execution(s) at up to ${options.rate} a second? [y/N] `);
+    if (!answer) {
+      terminal.err('nothing redriven.\n');
+      return ExitCode.FAILED;
+    }
+  }
+
+  const actTally = new Tally();
+  const redriving = new Progress(terminal, 'redriving', planned.length, options.json);
+  await runPaced(planned, async (row) => path.act({ ...row.request!, redriveCount: row.looked?.redriveCount ?? row.request!.redriveCount }), {
+    pacer,
+    stopping: session.stopping,
+    failed: (_, error) => failedVerdict(error),
+    done: (row, verdict) => {
+      row.result = verdict;
+      actTally.add(verdict);
+      redriving.step(actTally, pacer.rate);
+    },
+  });
+  redriving.end();
+  return finish(rows, stateMachines, options, session);
+}
+
+/** The request the one redrive path takes for a listed execution: what the list says is a claim, which may only skip. */
+function requestOf(execution: ExecutionListItem): RedriveRequest | undefined {
+  const parsed = execution.executionArn ? parseExecutionArn(execution.executionArn) : undefined;
+  if (!parsed || !isExecutionArnParts(parsed)) return undefined;
+  return {
+    trigger: 'cli',
+    eventId: 'cli',
+    executionArn: execution.executionArn!,
+    execution: parsed,
+    stateMachineArn: stateMachineArnOf(parsed),
+    redriveCount: execution.redriveCount,
+    claim: { status: execution.status ?? 'UNKNOWN', redriveCount: execution.redriveCount, stopDate: execution.stopDate?.getTime() },
+    backoffWaited: true,
+    putOffs: 0,
+  };
+}
+
+function finalVerdict(row: Row): Verdict | undefined {
+  if (row.result) return row.result;
+  return row.plan?.kind === 'REDRIVE' ? undefined : row.plan;
+}
+
+function planTable(rows: Row[], stateMachines: StateMachine[], dryRun: boolean): string {
+  if (rows.length === 0) return `no matching executions in ${stateMachines.map((machine) => machine.name).join(', ')}\n`;
+  const header = [dryRun ? 'WOULD' : 'ACTION', 'REASON', 'STATUS', 'REDRIVES', 'STOPPED', 'EXECUTION', 'WHY'];
+  return table([header, ...rows.map((row) => {
+    const [action, reason] = verdictCells(row.plan);
+    return [action, reason, row.execution.status ?? '-', String(row.looked?.redriveCount ?? row.execution.redriveCount ?? '-'),
+      row.execution.stopDate?.toISOString() ?? '-', row.execution.executionArn ?? '-', row.plan && row.plan.kind !== 'REDRIVE' ? row.plan.detail : ''];
+  })]);
+}
+
+function finish(rows: Row[], stateMachines: StateMachine[], options: RedriveOptions, session: Session): number {
+  const tally = new Tally();
+  let notAttempted = 0;
+  for (const row of rows) {
+    const verdict = finalVerdict(row);
+    if (verdict) tally.add(verdict);
+    else notAttempted += 1;
+  }
+  const interrupted = session.stopping();
+  if (options.json) {
+    session.terminal.out(JSON.stringify({
+      command: 'redrive',
+      dryRun: options.dryRun,
+      interrupted,
+      stateMachines: stateMachines.map((machine) => machine.arn),
+      since: options.since.toISOString(),
+      until: options.until.toISOString(),
+      policy: policyJson(options),
+      executions: rows.map((row) => executionJson(row)),
+      summary: { ...tally.toJson(), notAttempted },
+    }, null, 2) + '\n');
+  } else {
+    const late = rows.filter((row) => row.plan?.kind === 'REDRIVE' && row.result && row.result.kind !== 'REDRIVEN' && !options.dryRun);
+    if (late.length > 0) {
+      session.terminal.out('\nnot redriven after all:\n' + table([['RESULT', 'REASON', 'EXECUTION', 'WHY'], ...late.map((row) =>
+        [...verdictCells(row.result), row.execution.executionArn ?? '-', row.result!.detail])]));
+    }
+    if (interrupted) session.terminal.out(`\ninterrupted: ${notAttempted} execution(s) not attempted\n`);
+    session.terminal.out(`${tally.line}${notAttempted > 0 ? ` notAttempted=${notAttempted}` : ''}\n`);
+    if (tally.reasons) session.terminal.out(`by reason: ${tally.reasons}\n`);
+  }
+  if (interrupted) return ExitCode.INTERRUPTED;
+  return tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+}
+
+function executionJson(row: Row): object {
+  const verdict = finalVerdict(row);
+  return {
+    executionArn: row.execution.executionArn,
+    stateMachineArn: row.execution.stateMachineArn,
+    status: row.execution.status,
+    stopDate: row.execution.stopDate?.toISOString(),
+    redriveCount: row.looked?.redriveCount ?? row.execution.redriveCount,
+    plan: row.plan ? { action: row.plan.kind === 'REDRIVE' ? 'REDRIVE' : row.plan.kind === 'SKIPPED' ? 'SKIP' : 'FAIL', ...reasonAndDetail(row.plan) } : undefined,
+    outcome: verdict ? verdict.kind : 'NOT_ATTEMPTED',
+    ...(verdict ? reasonAndDetail(verdict) : {}),
+    ...(verdict?.kind === 'REDRIVEN' && verdict.redriveDate ? { redriveDate: verdict.redriveDate } : {}),
+  };
+}
+
+function reasonAndDetail(verdict: Verdict): { reason?: string; detail: string } {
+  return 'reason' in verdict ? { reason: verdict.reason, detail: verdict.detail } : { detail: verdict.detail };
+}

@@ -1,0 +1,260 @@
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { checkConfiguration, CliClients } from './aws';
+import { NotUnderstood, readDeadLetter, Understood } from './dead-letter';
+import { describeAwsError, ExitCode, UsageError } from './errors';
+import { policyJson, ReplayOptions } from './options';
+import { Pacer } from './pacer';
+import { CliPath, failedVerdict, Looked, Verdict } from './path';
+import { Progress, table, Tally, verdictCells } from './report';
+import { runPaced } from './runner';
+import { Session } from './session';
+import { SkipReason } from '../src/shared/contract';
+
+/** Skips that no later run could turn into a redrive: the message is done. */
+export const FINAL_SKIPS: readonly string[] = [
+  SkipReason.EXHAUSTED,
+  SkipReason.ERROR_NOT_ALLOWED,
+  SkipReason.REDRIVE_WINDOW_CLOSED,
+  SkipReason.ALREADY_REDRIVEN_OR_RUNNING,
+  SkipReason.REDRIVEN_SINCE_FAILURE,
+  SkipReason.MAP_RUN_CHILD,
+];
+const MAX_RECEIVE = 10;
+const NOT_UNDERSTOOD = 'NOT_UNDERSTOOD';
+
+interface Row {
+  readonly message: Message;
+  readonly read: Understood | NotUnderstood;
+  plan?: Verdict;
+  looked?: Looked;
+  result?: Verdict;
+  /** Deleted from the queue, or why it stays. */
+  deleted?: boolean;
+  deleteError?: string;
+}
+
+/** `replay`: read the dead-letter queue, check each failure, show, ask, redrive, delete what is done. */
+export async function replayCommand(options: ReplayOptions, clients: CliClients, session: Session): Promise<number> {
+  const { terminal } = session;
+  const sqs = clients.sqs();
+  await checkConfiguration(sqs);
+
+  const rows = (await receiveAll(sqs, options, session)).map((message) => ({ message, read: readDeadLetter(message) }) as Row);
+  if (!options.json) terminal.err(`read ${rows.length} message(s) from ${options.queueUrl}\n`);
+  for (const row of rows) {
+    if (row.read.kind === 'NOT_UNDERSTOOD') row.plan = { kind: 'FAILED', reason: NOT_UNDERSTOOD, detail: row.read.problem };
+  }
+
+  const path = new CliPath(clients.path, options, session.now);
+  const pacer = new Pacer(options.rate, () => session.now().getTime());
+  const toPlan = rows.filter((row) => row.read.kind !== 'NOT_UNDERSTOOD');
+  const planTally = new Tally();
+  const checking = new Progress(terminal, 'checking', toPlan.length, options.json);
+  await runPaced(toPlan, async (row) => path.plan(requestOf(row)), {
+    pacer,
+    stopping: session.stopping,
+    failed: (_, error) => ({ verdict: failedVerdict(error), looked: {} }),
+    done: (row, { verdict, looked }) => {
+      row.plan = verdict;
+      row.looked = looked;
+      planTally.add(verdict);
+      checking.step(planTally, pacer.rate);
+    },
+  });
+  checking.end();
+  if (!options.json && !session.stopping()) terminal.out(planTable(rows, options.dryRun));
+
+  const toRedrive = firstPerExecution(rows.filter((row) => row.plan?.kind === 'REDRIVE'));
+  const toDelete = rows.filter((row) => row.plan?.kind === 'SKIPPED' && FINAL_SKIPS.includes(row.plan.reason));
+  if (options.dryRun) {
+    for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
+    return finish(sqs, rows, options, session);
+  }
+  if ((toRedrive.length > 0 || toDelete.length > 0) && !session.stopping() && !options.yes) {
+    const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s) and delete the messages that are done? [y/N] `);
+    if (!answer) {
+      terminal.err('nothing redriven or deleted.\n');
+      await release(sqs, rows, options);
+      return ExitCode.FAILED;
+    }
+  }
+
+  const actTally = new Tally();
+  const redriving = new Progress(terminal, 'redriving', toRedrive.length, options.json);
+  await runPaced(toRedrive, async (row) => path.act({ ...requestOf(row), redriveCount: row.looked?.redriveCount ?? requestOf(row).redriveCount }), {
+    pacer,
+    stopping: session.stopping,
+    failed: (_, error) => failedVerdict(error),
+    done: (row, verdict) => {
+      row.result = verdict;
+      actTally.add(verdict);
+      redriving.step(actTally, pacer.rate);
+    },
+  });
+  redriving.end();
+  // Other messages about an execution this run redrove are done with it.
+  for (const row of rows) {
+    if (row.plan?.kind !== 'REDRIVE' || row.result) continue;
+    const first = toRedrive.find((other) => requestOf(other).executionArn === requestOf(row).executionArn);
+    if (first?.result) {
+      row.result = first.result.kind === 'REDRIVEN'
+        ? { kind: 'SKIPPED', reason: SkipReason.ALREADY_REDRIVEN_OR_RUNNING, detail: 'redriven for another message of this run' }
+        : first.result;
+    }
+  }
+
+  for (const row of rows) {
+    const verdict = finalVerdict(row);
+    if (verdict && isDone(verdict)) await deleteMessage(sqs, options.queueUrl, row);
+  }
+  return finish(sqs, rows, options, session);
+}
+
+/** Reads up to --max messages, hiding each for the visibility timeout, until the queue answers with none. */
+async function receiveAll(sqs: SQSClient, options: ReplayOptions, session: Session): Promise<Message[]> {
+  const byId = new Map<string, Message>();
+  while (!session.stopping() && (options.max === undefined || byId.size < options.max)) {
+    const wanted = Math.min(MAX_RECEIVE, options.max === undefined ? MAX_RECEIVE : options.max - byId.size);
+    let answer;
+    try {
+      answer = await sqs.send(new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: wanted,
+        VisibilityTimeout: options.visibilityTimeout,
+        // Long polling asks every SQS server, so an empty answer means an empty queue.
+        WaitTimeSeconds: 1,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+      }));
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'QueueDoesNotExist' || name === 'AWS.SimpleQueueService.NonExistentQueue') {
+        throw new UsageError(`queue ${options.queueUrl} does not exist (or is in another Region or account)`);
+      }
+      throw error;
+    }
+    const messages = answer.Messages ?? [];
+    if (messages.length === 0) break;
+    // A standard queue may deliver a message twice: the newest receipt handle is the one that deletes it.
+    for (const message of messages) byId.set(message.MessageId ?? message.ReceiptHandle!, message);
+  }
+  return [...byId.values()];
+}
+
+function requestOf(row: Row) {
+  return (row.read as Understood).request;
+}
+
+function firstPerExecution(rows: Row[]): Row[] {
+  const seen = new Set<string>();
+  return rows.filter((row) => {
+    const arn = requestOf(row).executionArn;
+    if (seen.has(arn)) return false;
+    seen.add(arn);
+    return true;
+  });
+}
+
+function finalVerdict(row: Row): Verdict | undefined {
+  if (row.result) return row.result;
+  return row.plan?.kind === 'REDRIVE' ? undefined : row.plan;
+}
+
+/** Redriven, or skipped for a reason that cannot change. */
+function isDone(verdict: Verdict): boolean {
+  return verdict.kind === 'REDRIVEN' || (verdict.kind === 'SKIPPED' && FINAL_SKIPS.includes(verdict.reason));
+}
+
+async function deleteMessage(sqs: SQSClient, queueUrl: string, row: Row): Promise<void> {
+  try {
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: row.message.ReceiptHandle }));
+    row.deleted = true;
+  } catch (error) {
+    row.deleteError = describeAwsError(error);
+  }
+}
+
+/** Makes the messages that stay visible again at once, for the next reader. */
+async function release(sqs: SQSClient, rows: Row[], options: ReplayOptions): Promise<void> {
+  for (const row of rows) {
+    if (row.deleted) continue;
+    try {
+      const visibleNow = { QueueUrl: options.queueUrl, ReceiptHandle: row.message.ReceiptHandle, VisibilityTimeout: 0 };
+      await sqs.send(new ChangeMessageVisibilityCommand(visibleNow));
+    } catch {
+      // Its visibility timeout already ran out, or another reader has it: visible to others either way.
+    }
+  }
+}
+
+function planTable(rows: Row[], dryRun: boolean): string {
+  if (rows.length === 0) return 'the queue holds no message\n';
+  const header = ['MESSAGE', 'KIND', dryRun ? 'WOULD' : 'ACTION', 'REASON', 'EXECUTION', 'FAILED WITH', 'WHY'];
+  return table([header, ...rows.map((row) => {
+    const [action, reason] = verdictCells(row.plan);
+    const understood = row.read.kind === 'NOT_UNDERSTOOD' ? undefined : row.read as Understood;
+    const why = [row.plan && row.plan.kind !== 'REDRIVE' ? row.plan.detail : '', understood?.note ?? ''].filter((text) => text).join('; ');
+    return [row.message.MessageId ?? '-', row.read.kind, action, reason, understood?.request.executionArn ?? '-', shorten(understood?.error ?? '-', 60), why];
+  })]);
+}
+
+async function finish(sqs: SQSClient, rows: Row[], options: ReplayOptions, session: Session): Promise<number> {
+  await release(sqs, rows, options);
+  const tally = new Tally();
+  let notAttempted = 0;
+  for (const row of rows) {
+    const verdict = finalVerdict(row);
+    if (verdict) tally.add(verdict);
+    else notAttempted += 1;
+    if (row.deleteError) tally.add({ kind: 'FAILED', reason: 'DELETE_FAILED', detail: row.deleteError });
+  }
+  const deleted = rows.filter((row) => row.deleted).length;
+  const kept = rows.length - deleted;
+  const interrupted = session.stopping();
+  if (options.json) {
+    session.terminal.out(JSON.stringify({
+      command: 'replay',
+      dryRun: options.dryRun,
+      interrupted,
+      queueUrl: options.queueUrl,
+      policy: policyJson(options),
+      messages: rows.map((row) => messageJson(row)),
+      summary: { ...tally.toJson(), notAttempted, deleted, kept },
+    }, null, 2) + '\n');
+  } else {
+    const stays = rows.filter((row) => !row.deleted);
+    if (stays.length > 0 && !options.dryRun) {
+      session.terminal.out('\nstays in the queue:\n' + table([['MESSAGE', 'REASON', 'WHY'], ...stays.map((row) => {
+        const verdict = finalVerdict(row);
+        return [row.message.MessageId ?? '-', row.deleteError ? 'DELETE_FAILED' : verdict ? verdictCells(verdict)[1] : 'not attempted',
+          row.deleteError ?? verdict?.detail ?? 'interrupted before it was tried'];
+      })]));
+    }
+    if (interrupted) session.terminal.out(`\ninterrupted: ${notAttempted} message(s) not attempted\n`);
+    session.terminal.out(`${tally.line}${notAttempted > 0 ? ` notAttempted=${notAttempted}` : ''} deleted=${deleted} kept=${kept}\n`);
+    if (tally.reasons) session.terminal.out(`by reason: ${tally.reasons}\n`);
+  }
+  if (interrupted) return ExitCode.INTERRUPTED;
+  return tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+}
+
+function messageJson(row: Row): object {
+  const verdict = finalVerdict(row);
+  const understood = row.read.kind === 'NOT_UNDERSTOOD' ? undefined : row.read as Understood;
+  return {
+    messageId: row.message.MessageId,
+    kind: row.read.kind,
+    executionArn: understood?.request.executionArn,
+    error: understood?.error,
+    note: understood?.note,
+    outcome: verdict ? verdict.kind : 'NOT_ATTEMPTED',
+    ...(verdict && 'reason' in verdict ? { reason: verdict.reason } : {}),
+    ...(verdict ? { detail: verdict.detail } : {}),
+    deleted: row.deleted === true,
+    ...(row.deleteError ? { deleteError: row.deleteError } : {}),
+  };
+}
+
+function shorten(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}

@@ -1,0 +1,205 @@
+import { addExecution, runCli, startFake } from './cli-harness';
+import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE } from '../../src/shared/contract';
+import { executionArn, failureEvent } from '../support/events';
+import { FakeAws } from '../support/fake-aws/server';
+
+const orders = (name: string) => executionArn('orders', name);
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:redrive-handler';
+
+/** What EventBridge writes when it cannot deliver an event to the handler: the event, and why in attributes. */
+function undelivered(fake: FakeAws, queueUrl: string, event: object): string {
+  return fake.sqs.putMessage(queueUrl, event, {
+    ERROR_CODE: 'SDK_CLIENT_ERROR',
+    ERROR_MESSAGE: 'Unable to invoke Lambda function: Rate Exceeded.',
+    RULE_ARN: 'arn:aws:events:us-east-1:123456789012:rule/failed-executions',
+    TARGET_ARN: FUNCTION_ARN,
+    RETRY_ATTEMPTS: '185',
+    EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds',
+  });
+}
+
+/** What Lambda's on-failure destination writes after an asynchronous invocation's last retry. */
+function lambdaOnFailure(event: object): object {
+  return {
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    requestContext: { requestId: 'c9a1f1f0-0000-4000-8000-000000000000', functionArn: `${FUNCTION_ARN}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+    requestPayload: event,
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    responsePayload: { errorType: 'ThrottlingException', errorMessage: 'Rate exceeded', trace: [] },
+  };
+}
+
+/** A failure event of a stop a minute ago (the sample event's stop is long past the redrive window). */
+function stoppedEvent(options: Parameters<typeof failureEvent>[0]): object {
+  return failureEvent({ stopDate: Date.now() - 60_000, ...options });
+}
+
+function scheduledRedrive(arn: string): object {
+  return {
+    'source': LIBRARY_SOURCE,
+    'detail-type': SCHEDULED_REDRIVE_DETAIL_TYPE,
+    'detail': { executionArn: arn, redriveCount: 0, eventId: 'e-1', scheduledFor: new Date().toISOString(), reason: 'BACKOFF' },
+  };
+}
+
+describe('cdk-stepfunctions-redrive replay', () => {
+  let fake: FakeAws;
+  let queueUrl: string;
+  beforeEach(async () => {
+    fake = await startFake();
+    queueUrl = fake.createQueue('redrive-dlq');
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  /** Each kind of message, and each end: redriven, done with, kept. Returns the ids by name. */
+  function fillQueue(): Record<string, string> {
+    for (const name of ['eb', 'scheduled', 'lambda', 'rejected', 'truncated']) addExecution(fake, 'orders', name);
+    addExecution(fake, 'orders', 'exhausted', { redriveCount: 3 });
+    addExecution(fake, 'orders', 'running', { status: 'RUNNING', stopDate: undefined });
+    addExecution(fake, 'orders', 'aborted', { status: 'ABORTED', error: undefined });
+    const put = (body: string | object) => fake.sqs.putMessage(queueUrl, body);
+    return {
+      eb: undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('eb') })),
+      scheduled: undelivered(fake, queueUrl, scheduledRedrive(orders('scheduled'))),
+      lambda: put(lambdaOnFailure(stoppedEvent({ executionArn: orders('lambda') }))),
+      rejected: put({ source: LIBRARY_SOURCE, reason: 'REDRIVE_REJECTED', error: 'ValidationException: try again', executionArn: orders('rejected'), event: stoppedEvent({ executionArn: orders('rejected') }) }),
+      truncated: put({ source: LIBRARY_SOURCE, reason: 'BAD_EVENT', error: 'bad event', executionArn: orders('truncated'), event: '{"version":"0","id":"cut', eventTruncated: true }),
+      exhausted: undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('exhausted'), redriveCount: 3 })),
+      running: put(lambdaOnFailure(stoppedEvent({ executionArn: orders('running'), redriveCount: 0 }))),
+      aborted: undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('aborted'), status: 'ABORTED', error: null })),
+      text: put('hello, queue'),
+      stranger: put({ foo: 1 }),
+      gone: undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('gone') })),
+      unreadable: put({ source: LIBRARY_SOURCE, reason: 'BAD_EVENT', error: 'bad event', event: { detail: 'nope' } }),
+    };
+  }
+
+  test('each kind of message goes through the same checks; done ones are deleted, the rest stay visible with the reason', async () => {
+    const ids = fillQueue();
+
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes']);
+
+    expect(run.code).toBe(1);
+    expect(fake.stepFunctions.redrives.map((r) => r.executionArn).sort()).toEqual(['eb', 'lambda', 'rejected', 'scheduled', 'truncated'].map(orders));
+    const left = fake.sqs.messagesOf(queueUrl).map((message) => message.messageId);
+    expect(left.sort()).toEqual([ids.aborted, ids.text, ids.stranger, ids.gone, ids.unreadable].sort());
+    expect(fake.sqs.inFlight(queueUrl)).toBe(0);
+    expect(run.stdout).toContain('redriven=5 skipped=3 failed=4 deleted=7 kept=5\n');
+    expect(run.stdout).toContain('by reason: NOT_UNDERSTOOD=3 ALREADY_REDRIVEN_OR_RUNNING=1 EXHAUSTED=1 ExecutionDoesNotExist=1 STATUS_NOT_CHOSEN=1\n');
+    const stays = run.stdout.slice(run.stdout.indexOf('stays in the queue:'));
+    expect(stays).toMatch(new RegExp(`${ids.text}\\s+NOT_UNDERSTOOD\\s+the body is not JSON`));
+    expect(stays).toMatch(new RegExp(`${ids.stranger}\\s+NOT_UNDERSTOOD\\s+not a Step Functions event`));
+    expect(stays).toMatch(new RegExp(`${ids.unreadable}\\s+NOT_UNDERSTOOD\\s+a handler's message that names no execution`));
+    expect(stays).toMatch(new RegExp(`${ids.gone}\\s+ExecutionDoesNotExist\\s+ExecutionDoesNotExist: `));
+    expect(stays).toMatch(new RegExp(`${ids.aborted}\\s+STATUS_NOT_CHOSEN\\s+status ABORTED`));
+    // The plan table says what kind each message is and what it failed with.
+    expect(run.stdout).toMatch(new RegExp(`${ids.eb}\\s+UNDELIVERED_EVENT\\s+redrive\\s+-\\s+${escape(orders('eb'))}\\s+SDK_CLIENT_ERROR: Unable`));
+    expect(run.stdout).toMatch(new RegExp(`${ids.lambda}\\s+LAMBDA_ON_FAILURE\\s+redrive\\s+-\\s+${escape(orders('lambda'))}\\s+ThrottlingException: Rate exceeded`));
+    expect(run.stdout).toMatch(new RegExp(`${ids.truncated}\\s+HANDLER\\s+redrive\\s+.*the event was cut short to fit in the message: checked by its executionArn`));
+
+    // A second replay redrives nothing new and keeps the same messages.
+    const again = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes']);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('redriven=0 skipped=1 failed=4 deleted=0 kept=5\n');
+    expect(fake.stepFunctions.redrives).toHaveLength(5);
+    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(5);
+  });
+
+  test('--dry-run redrives nothing, deletes nothing and leaves every message visible', async () => {
+    fillQueue();
+
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--dry-run']);
+
+    expect(run.code).toBe(1);
+    expect(fake.callsOf('RedriveExecution')).toEqual([]);
+    expect(fake.callsOf('DeleteMessage')).toEqual([]);
+    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(12);
+    expect(fake.sqs.inFlight(queueUrl)).toBe(0);
+    expect(run.stdout).toMatch(/^MESSAGE\s+KIND\s+WOULD\s+REASON\s+EXECUTION\s+FAILED WITH\s+WHY$/m);
+    expect(run.stdout).toContain('redriven=0 skipped=8 failed=4 deleted=0 kept=12\n');
+    expect(run.stdout).toContain('DRY_RUN=5');
+  });
+
+  test('a queue of failures it can handle: exit 0, an empty queue after; two messages about one execution make one redrive', async () => {
+    addExecution(fake, 'orders', 'twice');
+    addExecution(fake, 'orders', 'once');
+    undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('twice') }));
+    fake.sqs.putMessage(queueUrl, lambdaOnFailure(stoppedEvent({ executionArn: orders('twice') })));
+    fake.sqs.putMessage(queueUrl, lambdaOnFailure(scheduledRedrive(orders('once'))));
+
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json']);
+
+    expect(run.code).toBe(0);
+    expect(fake.stepFunctions.redrives.map((r) => r.executionArn).sort()).toEqual([orders('once'), orders('twice')]);
+    expect(fake.sqs.messagesOf(queueUrl)).toEqual([]);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({
+      command: 'replay',
+      dryRun: false,
+      interrupted: false,
+      queueUrl,
+      summary: { redriven: 2, skipped: 1, failed: 0, notAttempted: 0, deleted: 3, kept: 0, byReason: { ALREADY_REDRIVEN_OR_RUNNING: 1 } },
+    });
+    expect(report.messages).toHaveLength(3);
+    expect(report.messages[0]).toEqual({
+      messageId: expect.any(String),
+      kind: 'UNDELIVERED_EVENT',
+      executionArn: orders('twice'),
+      error: 'SDK_CLIENT_ERROR: Unable to invoke Lambda function: Rate Exceeded.',
+      outcome: 'REDRIVEN',
+      detail: expect.stringMatching(/^redriven at /),
+      deleted: true,
+    });
+    expect(report.messages[1]).toMatchObject({ kind: 'LAMBDA_ON_FAILURE', outcome: 'SKIPPED', reason: 'ALREADY_REDRIVEN_OR_RUNNING', deleted: true });
+  });
+
+  test('--max bounds the messages read; the others are not touched', async () => {
+    for (let i = 0; i < 25; i++) {
+      addExecution(fake, 'orders', `m${i}`);
+      undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders(`m${i}`) }));
+    }
+
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--max', '12', '--yes', '--rate', '50']);
+
+    expect(run.code).toBe(0);
+    expect(fake.stepFunctions.redrives).toHaveLength(12);
+    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(13);
+    expect(fake.sqs.messagesOf(queueUrl).every((message) => message.receiveCount === 0)).toBe(true);
+    expect(fake.callsOf('ReceiveMessage').map((input) => input.MaxNumberOfMessages)).toEqual([10, 2]);
+  });
+
+  test('throttled redrives are slowed down and retried; nothing is lost or deleted too soon', async () => {
+    for (let i = 0; i < 10; i++) {
+      addExecution(fake, 'orders', `t${i}`);
+      undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders(`t${i}`) }));
+    }
+    fake.faults.inject('RedriveExecution', { kind: 'error', code: 'ThrottlingException', message: 'Rate exceeded' }, 4);
+
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--rate', '20']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('redriven=10 skipped=0 failed=0 deleted=10 kept=0\n');
+    expect(new Set(fake.stepFunctions.redrives.map((r) => r.executionArn)).size).toBe(10);
+    expect(fake.stepFunctions.redrives).toHaveLength(10);
+  });
+
+  test('a queue that does not exist: exit 2 with a sentence', async () => {
+    const run = await runCli(fake, ['replay', '--queue-url', `${fake.url}/123456789012/nope`, '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('does not exist');
+  });
+
+  test('an empty queue: nothing to do, exit 0', async () => {
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('the queue holds no message');
+    expect(run.stdout).toContain('redriven=0 skipped=0 failed=0 deleted=0 kept=0\n');
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
