@@ -64,6 +64,10 @@ export class FakeAws {
   readonly calls: { operation: string; input: any }[] = [];
   /** Requests answered with ThrottlingException by a token bucket. */
   throttled = 0;
+  /** The same, per operation. */
+  readonly throttledByOperation = new Map<string, number>();
+  /** Milliseconds every request waits before it is handled (setLatency). */
+  private latencyMs = 0;
   private readonly buckets = new Map<string, TokenBucket>();
   private readonly server: Server;
   /** Timers of delayed and trickling answers, cleared by close(). */
@@ -100,6 +104,15 @@ export class FakeAws {
     this.buckets.set(operation, new TokenBucket(burst, perSecond));
   }
 
+  /**
+   * Every request waits `ms` milliseconds before it is handled (faults, quotas and all), as a call
+   * over a network would. 0 (the default) answers at once.
+   */
+  setLatency(ms: number): void {
+    if (!(ms >= 0)) throw new Error(`latency must be 0 or more milliseconds, got ${ms}`);
+    this.latencyMs = ms;
+  }
+
   callsOf(operation: string): any[] {
     return this.calls.filter((call) => call.operation === operation).map((call) => call.input);
   }
@@ -132,6 +145,8 @@ export class FakeAws {
       return send(response, errorAnswer(new AwsError('SerializationException', 'body is not JSON', 400, namespaceOf(route.service))));
     }
     this.calls.push({ operation: route.operation, input });
+    if (this.latencyMs > 0) await this.sleep(this.latencyMs);
+    if (this.closed) return;
 
     const fault = this.faults.take(route.operation);
     if (fault?.kind === 'reset') {
@@ -153,6 +168,7 @@ export class FakeAws {
       this.authorize(route, input);
       if (this.buckets.get(route.operation)?.take() === false) {
         this.throttled++;
+        this.throttledByOperation.set(route.operation, (this.throttledByOperation.get(route.operation) ?? 0) + 1);
         throw new AwsError('ThrottlingException', 'Rate exceeded', 400, namespaceOf(route.service));
       }
       switch (route.service) {
