@@ -2,10 +2,9 @@ import { ExecutionListItem } from '@aws-sdk/client-sfn';
 import { checkConfiguration, CliClients, listStoppedExecutions, resolveStateMachines, StateMachine } from './aws';
 import { ExitCode } from './errors';
 import { policyJson, RedriveOptions } from './options';
-import { Pacer } from './pacer';
-import { CliPath, failedVerdict, Looked, Verdict } from './path';
-import { Progress, table, Tally, verdictCells } from './report';
-import { runPaced } from './runner';
+import { Looked, Verdict } from './path';
+import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
+import { table, verdictCells } from './report';
 import { Session } from './session';
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../lambda/redrive/execution-arn';
 import { RedriveRequest } from '../lambda/redrive/request';
@@ -37,52 +36,31 @@ export async function redriveCommand(options: RedriveOptions, clients: CliClient
   rows.sort((a, b) => (a.execution.stopDate?.getTime() ?? 0) - (b.execution.stopDate?.getTime() ?? 0));
   for (const row of rows) if (!row.request) row.plan = { kind: 'FAILED', reason: 'InvalidArn', detail: `${row.execution.executionArn} is not an execution ARN` };
 
-  const path = new CliPath(clients.path, options, session.now);
-  const pacer = new Pacer(options.rate, () => session.now().getTime());
-  const planTally = new Tally();
-  const toPlan = rows.filter((row) => row.request);
-  const checking = new Progress(terminal, 'checking', toPlan.length, options.json);
-  await runPaced(toPlan, async (row) => path.plan(row.request!), {
-    pacer,
-    stopping: session.stopping,
-    failed: (_, error) => ({ verdict: failedVerdict(error), looked: {} }),
-    done: (row, { verdict, looked }) => {
-      row.plan = verdict;
-      row.looked = looked;
-      planTally.add(verdict);
-      checking.step(planTally, pacer.rate);
+  const ended = await planAndAct({
+    options,
+    sfn: clients.path,
+    session,
+    toPlan: rows.filter((row) => row.request),
+    requestOf: (row) => row.request!,
+    decide: async () => {
+      const planned = rows.filter((row) => row.plan?.kind === 'REDRIVE');
+      if (!options.json && !session.stopping()) terminal.out(planTable(rows, stateMachines, options.dryRun));
+
+      if (options.dryRun) {
+        for (const row of planned) row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
+        return finish(rows, stateMachines, options, session);
+      }
+      if (planned.length > 0 && !session.stopping() && !options.yes) {
+        const answer = await session.confirm(`Redrive ${planned.length} execution(s) at up to ${options.rate} a second? [y/N] `);
+        if (!answer) {
+          terminal.err('nothing redriven.\n');
+          return ExitCode.FAILED;
+        }
+      }
+      return planned;
     },
   });
-  checking.end();
-
-  const planned = rows.filter((row) => row.plan?.kind === 'REDRIVE');
-  if (!options.json && !session.stopping()) terminal.out(planTable(rows, stateMachines, options.dryRun));
-
-  if (options.dryRun) {
-    for (const row of planned) row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
-    return finish(rows, stateMachines, options, session);
-  }
-  if (planned.length > 0 && !session.stopping() && !options.yes) {
-    const answer = await session.confirm(`Redrive ${planned.length} execution(s) at up to ${options.rate} a second? [y/N] `);
-    if (!answer) {
-      terminal.err('nothing redriven.\n');
-      return ExitCode.FAILED;
-    }
-  }
-
-  const actTally = new Tally();
-  const redriving = new Progress(terminal, 'redriving', planned.length, options.json);
-  await runPaced(planned, async (row) => path.act({ ...row.request!, redriveCount: row.looked?.redriveCount ?? row.request!.redriveCount }), {
-    pacer,
-    stopping: session.stopping,
-    failed: (_, error) => failedVerdict(error),
-    done: (row, verdict) => {
-      row.result = verdict;
-      actTally.add(verdict);
-      redriving.step(actTally, pacer.rate);
-    },
-  });
-  redriving.end();
+  if (ended !== undefined) return ended;
   return finish(rows, stateMachines, options, session);
 }
 
@@ -103,11 +81,6 @@ function requestOf(execution: ExecutionListItem): RedriveRequest | undefined {
   };
 }
 
-function finalVerdict(row: Row): Verdict | undefined {
-  if (row.result) return row.result;
-  return row.plan?.kind === 'REDRIVE' ? undefined : row.plan;
-}
-
 function planTable(rows: Row[], stateMachines: StateMachine[], dryRun: boolean): string {
   if (rows.length === 0) return `no matching executions in ${stateMachines.map((machine) => machine.name).join(', ')}\n`;
   const header = [dryRun ? 'WOULD' : 'ACTION', 'REASON', 'STATUS', 'REDRIVES', 'STOPPED', 'EXECUTION', 'WHY'];
@@ -119,26 +92,17 @@ function planTable(rows: Row[], stateMachines: StateMachine[], dryRun: boolean):
 }
 
 function finish(rows: Row[], stateMachines: StateMachine[], options: RedriveOptions, session: Session): number {
-  const tally = new Tally();
-  let notAttempted = 0;
-  for (const row of rows) {
-    const verdict = finalVerdict(row);
-    if (verdict) tally.add(verdict);
-    else notAttempted += 1;
-  }
+  const { tally, notAttempted } = tallyOf(rows);
   const interrupted = session.stopping();
   if (options.json) {
-    session.terminal.out(JSON.stringify({
-      command: 'redrive',
-      dryRun: options.dryRun,
-      interrupted,
+    writeJson(session, 'redrive', options, interrupted, {
       stateMachines: stateMachines.map((machine) => machine.arn),
       since: options.since.toISOString(),
       until: options.until.toISOString(),
       policy: policyJson(options),
       executions: rows.map((row) => executionJson(row)),
       summary: { ...tally.toJson(), notAttempted },
-    }, null, 2) + '\n');
+    });
   } else {
     const late = rows.filter((row) => row.plan?.kind === 'REDRIVE' && row.result && row.result.kind !== 'REDRIVEN' && !options.dryRun);
     if (late.length > 0) {
@@ -149,8 +113,7 @@ function finish(rows: Row[], stateMachines: StateMachine[], options: RedriveOpti
     session.terminal.out(`${tally.line}${notAttempted > 0 ? ` notAttempted=${notAttempted}` : ''}\n`);
     if (tally.reasons) session.terminal.out(`by reason: ${tally.reasons}\n`);
   }
-  if (interrupted) return ExitCode.INTERRUPTED;
-  return tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+  return exitCodeOf(tally, interrupted);
 }
 
 function executionJson(row: Row): object {

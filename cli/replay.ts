@@ -3,10 +3,9 @@ import { checkConfiguration, CliClients } from './aws';
 import { NotUnderstood, readDeadLetter, Understood } from './dead-letter';
 import { describeAwsError, ExitCode, UsageError } from './errors';
 import { policyJson, ReplayOptions } from './options';
-import { Pacer } from './pacer';
-import { CliPath, failedVerdict, Looked, Verdict } from './path';
-import { Progress, table, Tally, verdictCells } from './report';
-import { runPaced } from './runner';
+import { Looked, Verdict } from './path';
+import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
+import { table, verdictCells } from './report';
 import { Session } from './session';
 import { SkipReason } from '../src/shared/contract';
 
@@ -45,53 +44,34 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
     if (row.read.kind === 'NOT_UNDERSTOOD') row.plan = { kind: 'FAILED', reason: NOT_UNDERSTOOD, detail: row.read.problem };
   }
 
-  const path = new CliPath(clients.path, options, session.now);
-  const pacer = new Pacer(options.rate, () => session.now().getTime());
-  const toPlan = rows.filter((row) => row.read.kind !== 'NOT_UNDERSTOOD');
-  const planTally = new Tally();
-  const checking = new Progress(terminal, 'checking', toPlan.length, options.json);
-  await runPaced(toPlan, async (row) => path.plan(requestOf(row)), {
-    pacer,
-    stopping: session.stopping,
-    failed: (_, error) => ({ verdict: failedVerdict(error), looked: {} }),
-    done: (row, { verdict, looked }) => {
-      row.plan = verdict;
-      row.looked = looked;
-      planTally.add(verdict);
-      checking.step(planTally, pacer.rate);
+  const toRedrive: Row[] = [];
+  const ended = await planAndAct({
+    options,
+    sfn: clients.path,
+    session,
+    toPlan: rows.filter((row) => row.read.kind !== 'NOT_UNDERSTOOD'),
+    requestOf,
+    decide: async () => {
+      if (!options.json && !session.stopping()) terminal.out(planTable(rows, options.dryRun));
+
+      toRedrive.push(...firstPerExecution(rows.filter((row) => row.plan?.kind === 'REDRIVE')));
+      const toDelete = rows.filter((row) => row.plan?.kind === 'SKIPPED' && FINAL_SKIPS.includes(row.plan.reason));
+      if (options.dryRun) {
+        for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
+        return finish(sqs, rows, options, session);
+      }
+      if ((toRedrive.length > 0 || toDelete.length > 0) && !session.stopping() && !options.yes) {
+        const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s) and delete the messages that are done? [y/N] `);
+        if (!answer) {
+          terminal.err('nothing redriven or deleted.\n');
+          await release(sqs, rows, options);
+          return ExitCode.FAILED;
+        }
+      }
+      return toRedrive;
     },
   });
-  checking.end();
-  if (!options.json && !session.stopping()) terminal.out(planTable(rows, options.dryRun));
-
-  const toRedrive = firstPerExecution(rows.filter((row) => row.plan?.kind === 'REDRIVE'));
-  const toDelete = rows.filter((row) => row.plan?.kind === 'SKIPPED' && FINAL_SKIPS.includes(row.plan.reason));
-  if (options.dryRun) {
-    for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
-    return finish(sqs, rows, options, session);
-  }
-  if ((toRedrive.length > 0 || toDelete.length > 0) && !session.stopping() && !options.yes) {
-    const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s) and delete the messages that are done? [y/N] `);
-    if (!answer) {
-      terminal.err('nothing redriven or deleted.\n');
-      await release(sqs, rows, options);
-      return ExitCode.FAILED;
-    }
-  }
-
-  const actTally = new Tally();
-  const redriving = new Progress(terminal, 'redriving', toRedrive.length, options.json);
-  await runPaced(toRedrive, async (row) => path.act({ ...requestOf(row), redriveCount: row.looked?.redriveCount ?? requestOf(row).redriveCount }), {
-    pacer,
-    stopping: session.stopping,
-    failed: (_, error) => failedVerdict(error),
-    done: (row, verdict) => {
-      row.result = verdict;
-      actTally.add(verdict);
-      redriving.step(actTally, pacer.rate);
-    },
-  });
-  redriving.end();
+  if (ended !== undefined) return ended;
   // Other messages about an execution this run redrove are done with it.
   for (const row of rows) {
     if (row.plan?.kind !== 'REDRIVE' || row.result) continue;
@@ -155,11 +135,6 @@ function firstPerExecution(rows: Row[]): Row[] {
   });
 }
 
-function finalVerdict(row: Row): Verdict | undefined {
-  if (row.result) return row.result;
-  return row.plan?.kind === 'REDRIVE' ? undefined : row.plan;
-}
-
 /** Redriven, or skipped for a reason that cannot change. */
 function isDone(verdict: Verdict): boolean {
   return verdict.kind === 'REDRIVEN' || (verdict.kind === 'SKIPPED' && FINAL_SKIPS.includes(verdict.reason));
@@ -200,27 +175,20 @@ function planTable(rows: Row[], dryRun: boolean): string {
 
 async function finish(sqs: SQSClient, rows: Row[], options: ReplayOptions, session: Session): Promise<number> {
   await release(sqs, rows, options);
-  const tally = new Tally();
-  let notAttempted = 0;
+  const { tally, notAttempted } = tallyOf(rows);
   for (const row of rows) {
-    const verdict = finalVerdict(row);
-    if (verdict) tally.add(verdict);
-    else notAttempted += 1;
     if (row.deleteError) tally.add({ kind: 'FAILED', reason: 'DELETE_FAILED', detail: row.deleteError });
   }
   const deleted = rows.filter((row) => row.deleted).length;
   const kept = rows.length - deleted;
   const interrupted = session.stopping();
   if (options.json) {
-    session.terminal.out(JSON.stringify({
-      command: 'replay',
-      dryRun: options.dryRun,
-      interrupted,
+    writeJson(session, 'replay', options, interrupted, {
       queueUrl: options.queueUrl,
       policy: policyJson(options),
       messages: rows.map((row) => messageJson(row)),
       summary: { ...tally.toJson(), notAttempted, deleted, kept },
-    }, null, 2) + '\n');
+    });
   } else {
     const stays = rows.filter((row) => !row.deleted);
     if (stays.length > 0 && !options.dryRun) {
@@ -234,8 +202,7 @@ async function finish(sqs: SQSClient, rows: Row[], options: ReplayOptions, sessi
     session.terminal.out(`${tally.line}${notAttempted > 0 ? ` notAttempted=${notAttempted}` : ''} deleted=${deleted} kept=${kept}\n`);
     if (tally.reasons) session.terminal.out(`by reason: ${tally.reasons}\n`);
   }
-  if (interrupted) return ExitCode.INTERRUPTED;
-  return tally.failed > 0 ? ExitCode.FAILED : ExitCode.OK;
+  return exitCodeOf(tally, interrupted);
 }
 
 function messageJson(row: Row): object {

@@ -1,5 +1,5 @@
-import { Pacer } from './pacer';
 import { classifyFailure } from '../lambda/redrive/aws-errors';
+import { Pacer } from '../lambda/redrive/pacer';
 
 /** A throttled item is tried again this many times (the pacer slowing down each time) before it fails. */
 export const MAX_THROTTLED_ATTEMPTS = 30;
@@ -10,6 +10,8 @@ const MAX_CONCURRENCY = 8;
 
 export interface RunOptions<T, R> {
   readonly pacer: Pacer;
+  /** The rate the operator chose, calls a second: how many calls may be in flight. */
+  readonly rate: number;
   /** Ctrl-C: take no new item; the ones in flight finish. */
   readonly stopping: () => boolean;
   /** The item's result, when `work` gave up on an error. */
@@ -25,24 +27,29 @@ export interface RunOptions<T, R> {
  */
 export async function runPaced<T, R>(items: readonly T[], work: (item: T) => Promise<R>, options: RunOptions<T, R>): Promise<T[]> {
   const line = items.map((item) => ({ item, throttled: 0, retried: 0 }));
+  // One worker waits for the pacer at a time, each after the one before it took its token: the
+  // calls start spaced out however many workers there are. Ctrl-C does not cut a wait short.
+  const never = new AbortController().signal;
+  let turns = Promise.resolve();
+  const turn = () => (turns = turns.then(() => options.pacer.take(never)));
   const worker = async () => {
     for (;;) {
       if (options.stopping()) return;
       const entry = line.shift();
       if (!entry) return;
-      await options.pacer.turn();
+      await turn();
       if (options.stopping()) {
         line.unshift(entry);
         return;
       }
       try {
         const result = await work(entry.item);
-        options.pacer.succeeded();
+        options.pacer.speedUp();
         options.done(entry.item, result);
       } catch (error) {
         const kind = classifyFailure(error);
         if (kind === 'THROTTLED') {
-          options.pacer.throttled();
+          options.pacer.slowDown();
           entry.throttled += 1;
           if (entry.throttled < MAX_THROTTLED_ATTEMPTS) {
             line.unshift(entry);
@@ -57,7 +64,7 @@ export async function runPaced<T, R>(items: readonly T[], work: (item: T) => Pro
       }
     }
   };
-  const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Math.ceil(options.pacer.target / 2), items.length));
+  const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, Math.ceil(options.rate / 2), items.length));
   await Promise.all(Array.from({ length: concurrency }, worker));
   return line.map((entry) => entry.item);
 }
