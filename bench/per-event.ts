@@ -1,8 +1,8 @@
 import { performance } from 'perf_hooks';
-import { buildBaselineBundle, OUR_BUNDLE } from './support/bundles';
+import { buildBaselineBundle, buildCacheMiddlewareBundle, OUR_BUNDLE } from './support/bundles';
 import { Containers } from './support/containers';
 import { deployForBench } from './support/environment';
-import { median, QUICK, round } from './support/stats';
+import { median, numberFromEnvironment, QUICK, round } from './support/stats';
 import { decide } from '../lambda/redrive/decide';
 import { parseFailureEvent } from '../lambda/redrive/failure-event';
 import { HandlerPolicy } from '../src/shared/contract';
@@ -36,44 +36,76 @@ function decisionsPerSecond(): number {
   return median(rates);
 }
 
-/** Events per second through one container of a handler bundle, against the local endpoint with no added latency. */
-async function eventsPerSecond(bundle: string, fake: FakeAws, environment: Record<string, string>, label: string): Promise<number> {
-  const containers = await Containers.start(bundle, 1, environment);
-  try {
-    const count = QUICK ? 200 : 1000;
-    const rates: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const events = Array.from({ length: count }, (_, i) => {
-        const arn = executionArn('orders', `${label}-${run}-${i}`);
-        fake.stepFunctions.addExecution(arn);
-        return failureEvent({ executionArn: arn, stopDate: Date.now() });
-      });
-      const started = performance.now();
-      for (const event of events) {
-        const result = await containers.invoke(event);
-        if (!result.ok) throw new Error(`the ${label} handler failed: ${result.error}`);
-      }
-      rates.push(count / ((performance.now() - started) / 1000));
-    }
-    return median(rates);
-  } finally {
-    containers.stop();
-  }
+interface Side {
+  readonly name: string;
+  readonly bundle: string;
+  readonly environment: Record<string, string>;
+  containers?: Containers;
+  readonly rates: number[];
 }
 
-export async function perEvent() {
+/** Events per second of one batch through one container, against the local endpoint with no added latency. */
+async function batchRate(side: Side, fake: FakeAws, batch: string, count: number): Promise<number> {
+  const events = Array.from({ length: count }, (_, i) => {
+    const arn = executionArn('orders', `${side.name}-${batch}-${i}`);
+    fake.stepFunctions.addExecution(arn);
+    return failureEvent({ executionArn: arn, stopDate: Date.now() });
+  });
+  const started = performance.now();
+  for (const event of events) {
+    const result = await side.containers!.invoke(event);
+    if (!result.ok) throw new Error(`the ${side.name} handler failed: ${result.error}`);
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+export interface PerEvent {
+  readonly decisionsPerSecond: number;
+  readonly oursPerSecond: number;
+  readonly baselinePerSecond: number;
+  readonly ratio: number;
+  /** Our handler with `cacheMiddleware: true` on every client: as the handler calls send() (with its abortSignal), and without send options. */
+  readonly cacheMiddlewarePerSecond: number;
+  readonly cacheMiddlewareNoOptionsPerSecond: number;
+  readonly rounds: number;
+}
+
+/**
+ * Events per second through one container of each handler bundle: ours, the baseline, and ours
+ * with the SDK clients' `cacheMiddleware: true` (two variants, see bundles.ts). Each round sends one
+ * batch through every bundle, in an order that rotates; the figure is the median over rounds.
+ */
+export async function perEvent(): Promise<PerEvent> {
   const fake = await FakeAws.start();
+  const environment = deployForBench(fake, 'orders');
+  const sides: Side[] = [
+    { name: 'ours', bundle: OUR_BUNDLE, environment, rates: [] },
+    { name: 'baseline', bundle: buildBaselineBundle(), environment: fake.environment, rates: [] },
+    { name: 'cache', bundle: await buildCacheMiddlewareBundle('cache-middleware'), environment, rates: [] },
+    { name: 'cache-no-options', bundle: await buildCacheMiddlewareBundle('cache-middleware-no-send-options'), environment, rates: [] },
+  ];
   try {
-    const environment = deployForBench(fake, 'orders');
-    const ours = await eventsPerSecond(OUR_BUNDLE, fake, environment, 'ours');
-    const baseline = await eventsPerSecond(buildBaselineBundle(), fake, fake.environment, 'baseline');
+    for (const side of sides) side.containers = await Containers.start(side.bundle, 1, side.environment);
+    const count = QUICK ? 200 : 1000;
+    const rounds = numberFromEnvironment('BENCH_PER_EVENT_ROUNDS', QUICK ? 3 : 7);
+    // A first batch each warms the container (its first event creates clients, JIT).
+    for (const side of sides) await batchRate(side, fake, 'warm', Math.min(count, 100));
+    for (let r = 0; r < rounds; r++) {
+      const order = sides.map((_, i) => sides[(i + r) % sides.length]);
+      for (const side of order) side.rates.push(await batchRate(side, fake, `r${r}`, count));
+    }
+    const rate = (name: string) => median(sides.find((side) => side.name === name)!.rates);
     return {
       decisionsPerSecond: Math.round(decisionsPerSecond()),
-      oursPerSecond: round(ours, 0),
-      baselinePerSecond: round(baseline, 0),
-      ratio: round(ours / baseline),
+      oursPerSecond: round(rate('ours'), 0),
+      baselinePerSecond: round(rate('baseline'), 0),
+      ratio: round(rate('ours') / rate('baseline')),
+      cacheMiddlewarePerSecond: round(rate('cache'), 0),
+      cacheMiddlewareNoOptionsPerSecond: round(rate('cache-no-options'), 0),
+      rounds,
     };
   } finally {
+    for (const side of sides) side.containers?.stop();
     await fake.close();
   }
 }

@@ -1,51 +1,82 @@
 import * as os from 'os';
 import { coldInit } from './cold-init';
 import { perEvent } from './per-event';
-import { storm } from './storm';
-import { QUICK } from './support/stats';
-import { synth } from './synth';
+import { concurrencyNeeded, formatStorm, storm, STORM_REGIONS, STORM_TARGET } from './storm';
+import { formatStormBackoff, stormBackoff } from './storm-backoff';
+import { LATENCY_MS, QUICK, round, selected } from './support/stats';
+import { formatSynth, synth } from './synth';
 
 /**
  * Runs every benchmark and prints its figures beside the baseline's. `BENCH_QUICK=1` is a
- * scaled-down pass. Figures are printed, never asserted.
+ * scaled-down pass; `BENCH_ONLY=cold-init,per-event,storm,storm-backoff,synth` runs some of them.
+ * Figures are printed, never asserted.
  */
 async function main(): Promise<void> {
   const cores = os.cpus().length;
   const memoryGiB = Math.round(os.totalmem() / 2 ** 30);
   console.log(`machine: cores=${cores} memory_gib=${memoryGiB} node=${process.version} mode=${QUICK ? 'quick' : 'full'} date=${new Date().toISOString()}`);
+  const table: string[][] = [];
 
-  const cold = await coldInit();
-  console.log(`cold-init: ours_ms=${cold.oursMs} baseline_ms=${cold.baselineMs} ratio=${cold.ratio} bytes=${cold.bytes} baseline_bytes=${cold.baselineBytes} runs=${cold.runs}`);
-
-  const perEventFigures = await perEvent();
-  console.log(`decisions: per_second=${perEventFigures.decisionsPerSecond}`);
-  console.log(`per-event: ours_per_second=${perEventFigures.oursPerSecond} baseline_per_second=${perEventFigures.baselinePerSecond} ratio=${perEventFigures.ratio}`);
-
-  const stormFigures = await storm();
-  console.log(`storm: events=${stormFigures.events} redriven=${stormFigures.redriven} duplicates=${stormFigures.duplicates} lost=${stormFigures.lost} ` +
-    `throttled=${stormFigures.throttled} seconds=${stormFigures.seconds} ideal=${stormFigures.ideal} ratio=${stormFigures.ratio} ` +
-    `(bucket ${stormFigures.burst} burst, ${stormFigures.perSecond}/s; concurrency ${stormFigures.concurrency})`);
-
-  const synthRows = synth();
-  for (const row of synthRows) {
-    console.log(`synth: machines=${row.machines} ours_ms=${row.oursMs} baseline_ms=${row.baselineMs} ratio=${row.ratio} bytes=${row.bytes} ` +
-      `baseline_bytes=${row.baselineBytes} resources_added=${row.resourcesAdded} rules=${row.rules} rule_permissions=${row.rulePermissions} ` +
-      `redrive_policies=${row.redrivePolicies} ` +
-      `fixed_resources=${row.fixedResources}`);
+  if (selected('cold-init')) {
+    const cold = await coldInit();
+    const r = cold.ratio;
+    console.log(`cold-init: ours_ms=${cold.oursMs} baseline_ms=${cold.baselineMs} ratio=${r.median} ratio_p10=${r.p10} ratio_p90=${r.p90} ` +
+      `ratio_min=${r.min} ratio_max=${r.max} pairs=${cold.pairs} bytes=${cold.bytes} baseline_bytes=${cold.baselineBytes}`);
+    const c = cold.cacheMiddleware;
+    console.log(`cold-init-cache-middleware: ms=${c.ms} ratio_to_ours=${c.ratioToOurs.median} ratio_to_ours_p10=${c.ratioToOurs.p10} ` +
+      `ratio_to_ours_p90=${c.ratioToOurs.p90} bytes=${c.bytes}`);
+    table.push(['Cold init, median of paired runs (ms)', `${cold.oursMs}`, `${cold.baselineMs}`,
+      `${r.median} (p10 ${r.p10}, p90 ${r.p90}, ${cold.pairs} pairs)`]);
+    table.push(['Bundle (bytes)', `${cold.bytes}`, `${cold.baselineBytes}`, `${round(cold.bytes / cold.baselineBytes)}`]);
   }
 
-  const rows: string[][] = [
-    ['cold init (ms)', `${cold.oursMs}`, `${cold.baselineMs}`, `${cold.ratio}`, 'ratio <= 1.5'],
-    ['bundle (bytes)', `${cold.bytes}`, `${cold.baselineBytes}`, `${Math.round((cold.bytes / cold.baselineBytes) * 100) / 100}`, ''],
-    ['decisions per second', `${perEventFigures.decisionsPerSecond}`, '', '', ''],
-    ['events per second', `${perEventFigures.oursPerSecond}`, `${perEventFigures.baselinePerSecond}`, `${perEventFigures.ratio}`, ''],
-    ['storm seconds (ideal)', `${stormFigures.seconds}`, `${stormFigures.ideal}`, `${stormFigures.ratio}`, 'lost 0, duplicates 0, ratio >= 0.9'],
-    ...synthRows.map((row) => [`synth ${row.machines} (ms)`, `${row.oursMs}`, `${row.baselineMs}`, `${row.ratio}`, `+${row.fixedResources} fixed resources`]),
-  ];
-  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['benchmark', 'ours', 'baseline', 'ratio', 'target'], ...rows].map((r) => r[i].length)));
-  for (const row of [['benchmark', 'ours', 'baseline', 'ratio', 'target'], ...rows]) {
-    console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+  if (selected('per-event')) {
+    const figures = await perEvent();
+    console.log(`decisions: per_second=${figures.decisionsPerSecond}`);
+    console.log(`per-event: ours_per_second=${figures.oursPerSecond} baseline_per_second=${figures.baselinePerSecond} ratio=${figures.ratio} rounds=${figures.rounds}`);
+    console.log(`per-event-cache-middleware: per_second=${figures.cacheMiddlewarePerSecond} ratio_to_ours=${round(figures.cacheMiddlewarePerSecond / figures.oursPerSecond)} ` +
+      `no_send_options_per_second=${figures.cacheMiddlewareNoOptionsPerSecond} ` +
+      `no_send_options_ratio_to_ours=${round(figures.cacheMiddlewareNoOptionsPerSecond / figures.oursPerSecond)}`);
+    table.push(['Decisions per second (pure function)', `${figures.decisionsPerSecond}`, '', '']);
+    table.push(['Events per second, one container, no latency', `${figures.oursPerSecond}`, `${figures.baselinePerSecond}`, `${figures.ratio}`]);
   }
+
+  if (selected('storm')) {
+    const rows = await storm();
+    for (const row of rows) for (const line of formatStorm(row)) console.log(line);
+    for (const row of rows) {
+      table.push([`Storm, ${row.run.events} fresh failures, ${row.region.name}, ${LATENCY_MS} ms per call, concurrency ${row.concurrency} (s)`,
+        `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
+    }
+    for (const row of rows.filter((r) => r.ratio.median < STORM_TARGET)) {
+      const region = STORM_REGIONS.find((r) => r.name === row.region.name)!;
+      for (const tried of await concurrencyNeeded(region, STORM_TARGET)) {
+        for (const line of formatStorm(tried, 'storm-concurrency')) console.log(line);
+      }
+    }
+  }
+
+  if (selected('storm-backoff')) {
+    for (const row of await stormBackoff()) {
+      for (const line of formatStormBackoff(row)) console.log(line);
+      table.push([`Storm through the default backoff, ${row.run.events} failures, ${row.region.name} (virtual s)`,
+        `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
+    }
+  }
+
+  if (selected('synth')) {
+    for (const row of synth()) {
+      console.log(formatSynth(row));
+      if (!row.unavailable) {
+        table.push([`Synth, ${row.synthCase.name} state machine(s) (ms)`, `${row.oursMs} (+${row.addedMs})`, `${row.baselineMs}`, `${row.ratio}`]);
+      }
+    }
+  }
+
+  console.log('');
+  console.log('| Benchmark | AutoRedrive | Baseline | Ratio |');
+  console.log('| --- | --- | --- | --- |');
+  for (const row of table) console.log(`| ${row.join(' | ')} |`);
 }
 
 main().catch((error) => {

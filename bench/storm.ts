@@ -1,78 +1,140 @@
-import { performance } from 'perf_hooks';
-import { OUR_BUNDLE } from './support/bundles';
-import { Containers } from './support/containers';
-import { deployForBench } from './support/environment';
-import { QUICK, round } from './support/stats';
+import { Backoff } from '../src';
+import { LATENCY_MS, numberFromEnvironment, QUICK, round, spreadOf, Spread, STORM_RUNS } from './support/stats';
+import { Bucket, runStorm, StormRun } from './support/storm-run';
 import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
-import { executionArn, failureEvent } from '../test/support/events';
-import { FakeAws } from '../test/support/fake-aws/server';
 
-/** Lambda retries a failed asynchronous invocation twice; it waits a minute or two, the benchmark a second. */
-const ATTEMPTS = 3;
-const RETRY_DELAY_MS = 1_000;
+/** A Region class of the fresh-event storm: the quotas per second. */
+export interface StormRegion {
+  readonly name: string;
+  readonly buckets: Readonly<Record<string, Bucket>>;
+}
 
 /**
- * A storm: many executions fail at once, and every failure event reaches the handler, run with the
- * construct's default reserved concurrency, against RedriveExecution's token bucket.
+ * The largest Regions and the others: RedriveExecution 1,300 / 300 per s and 800 / 150,
+ * DescribeExecution 300 / 15 and 250 / 10; CreateSchedule (for put-offs) 1,000 and 250 per s;
+ * PutEvents 10,000 and 400 per s.
  */
-export async function storm() {
-  const scale = QUICK ? 0.2 : 1;
-  const count = QUICK ? 1_000 : 10_000;
-  const burst = 800 * scale;
-  const perSecond = 150 * scale;
-  const fake = await FakeAws.start();
-  fake.rateLimit('RedriveExecution', burst, perSecond);
-  const environment = deployForBench(fake, 'orders');
-  const containers = await Containers.start(OUR_BUNDLE, DEFAULT_RESERVED_CONCURRENCY, environment);
-  try {
-    const arns = Array.from({ length: count }, (_, i) => executionArn('orders', `storm-${i}`));
-    for (const arn of arns) fake.stepFunctions.addExecution(arn);
-    const queue = arns.map((arn) => ({ event: failureEvent({ executionArn: arn, stopDate: Date.now() }), attempt: 1 }));
-    let lost = 0;
-    let pendingRetries = 0;
+export const STORM_REGIONS: readonly StormRegion[] = [
+  {
+    name: 'large Regions',
+    buckets: {
+      RedriveExecution: { burst: 1300, perSecond: 300 },
+      DescribeExecution: { burst: 300, perSecond: 15 },
+      CreateSchedule: { burst: 1000, perSecond: 1000 },
+      PutEvents: { burst: 10_000, perSecond: 10_000 },
+    },
+  },
+  {
+    name: 'other Regions',
+    buckets: {
+      RedriveExecution: { burst: 800, perSecond: 150 },
+      DescribeExecution: { burst: 250, perSecond: 10 },
+      CreateSchedule: { burst: 250, perSecond: 250 },
+      PutEvents: { burst: 400, perSecond: 400 },
+    },
+  },
+];
 
-    const started = performance.now();
-    const invoker = async (): Promise<void> => {
-      for (;;) {
-        const next = queue.shift();
-        if (!next) {
-          if (pendingRetries === 0) return;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          continue;
-        }
-        const result = await containers.invoke(next.event);
-        if (result.ok) continue;
-        if (next.attempt >= ATTEMPTS) {
-          lost++;
-          continue;
-        }
-        pendingRetries++;
-        setTimeout(() => {
-          queue.push({ event: next.event, attempt: next.attempt + 1 });
-          pendingRetries--;
-        }, RETRY_DELAY_MS);
-      }
-    };
-    await Promise.all(Array.from({ length: DEFAULT_RESERVED_CONCURRENCY }, invoker));
-    const seconds = (performance.now() - started) / 1000;
+/** Quick mode: a tenth of the events and of every burst, the same refill rates (what the concurrency must sustain). */
+const QUICK_SCALE = 0.1;
 
-    const redrivesPerExecution = arns.map((arn) => fake.stepFunctions.redrivesOf(arn));
-    const ideal = Math.max(0, (count - burst) / perSecond);
-    return {
-      events: count,
-      redriven: redrivesPerExecution.filter((n) => n > 0).length,
-      duplicates: redrivesPerExecution.reduce((sum, n) => sum + Math.max(0, n - 1), 0),
-      lost,
-      throttled: fake.throttled,
-      seconds: round(seconds, 1),
-      ideal: round(ideal, 1),
-      ratio: round(ideal / seconds),
-      burst,
-      perSecond,
-      concurrency: DEFAULT_RESERVED_CONCURRENCY,
-    };
-  } finally {
-    containers.stop();
-    await fake.close();
+export interface StormRow {
+  readonly region: StormRegion;
+  readonly buckets: Readonly<Record<string, Bucket>>;
+  readonly concurrency: number;
+  readonly run: StormRun;
+  readonly runs: StormRun[];
+  readonly ideal: number;
+  readonly ratio: Spread;
+  readonly latencyMs: number;
+}
+
+/**
+ * storm: fresh failure events under `Backoff.none()`, each redriven on its own word (RedriveExecution
+ * only, unless it waited past the one-minute freshness window or was throttled past the SDK's
+ * retries), in real time (time factor 1), with the construct's default reserved concurrency.
+ */
+export async function storm(): Promise<StormRow[]> {
+  const rows: StormRow[] = [];
+  for (const region of STORM_REGIONS) rows.push(await stormRow(region, DEFAULT_RESERVED_CONCURRENCY, STORM_RUNS));
+  return rows;
+}
+
+/**
+ * For a Region class whose default misses ratio 0.9: the reserved concurrency that reaches it
+ * (median over BENCH_SWEEP_RUNS runs, as many as the default's unless set), tried upwards from the
+ * default in steps (BENCH_CONCURRENCY_STEPS overrides the list).
+ */
+export async function concurrencyNeeded(region: StormRegion, target: number): Promise<StormRow[]> {
+  const steps = (process.env.BENCH_CONCURRENCY_STEPS ?? '12,15,20,25,30').split(',').map(Number);
+  const runs = numberFromEnvironment('BENCH_SWEEP_RUNS', STORM_RUNS);
+  const rows: StormRow[] = [];
+  for (const concurrency of steps) {
+    const row = await stormRow(region, concurrency, runs);
+    rows.push(row);
+    if (row.ratio.median >= target) break;
   }
+  return rows;
+}
+
+export async function stormRow(region: StormRegion, concurrency: number, runCount: number): Promise<StormRow> {
+  const scale = QUICK ? QUICK_SCALE : 1;
+  const events = Math.round(10_000 * scale);
+  const buckets = Object.fromEntries(Object.entries(region.buckets)
+    .map(([operation, b]) => [operation, { burst: Math.round(b.burst * scale), perSecond: b.perSecond }]));
+  const redrive = buckets.RedriveExecution;
+  const ideal = Math.max(0, (events - redrive.burst) / redrive.perSecond);
+  const runs: StormRun[] = [];
+  for (let i = 0; i < runCount; i++) {
+    runs.push(await runStorm({
+      events,
+      props: { backoff: Backoff.none() },
+      buckets,
+      latencyMs: LATENCY_MS,
+      timeFactor: numberFromEnvironment('BENCH_STORM_TIME_FACTOR', 1),
+      concurrency,
+      limitSeconds: Math.max(10 * ideal, 300),
+    }));
+  }
+  const ratios = runs.map((run) => ideal / run.seconds);
+  const sorted = runs.map((run, i) => ({ run, ratio: ratios[i] })).sort((a, b) => a.ratio - b.ratio);
+  return {
+    region,
+    buckets,
+    concurrency,
+    run: sorted[Math.floor((sorted.length - 1) / 2)].run,
+    runs,
+    ideal: round(ideal, 1),
+    ratio: spreadOf(ratios),
+    latencyMs: LATENCY_MS,
+  };
+}
+
+/** The storm's target: the run takes at most 1 / 0.9 of the time RedriveExecution's bucket needs. */
+export const STORM_TARGET = 0.9;
+
+/**
+ * Little's law: the containers that handle the run's events within ideal / target seconds when an
+ * invocation takes as long as it did in this run (mean, real time): events x mean / (ideal / target).
+ */
+export function concurrencyFor(row: StormRow, target: number): number {
+  return Math.ceil((row.run.events * (row.run.invocationMs.mean / 1000)) / (row.ideal / target));
+}
+
+export function formatStorm(row: StormRow, prefix = 'storm'): string[] {
+  const { run, runs } = row;
+  const throttled = Math.max(...runs.map((r) => Object.values(r.throttled).reduce((a, b) => a + b, 0)));
+  const buckets = Object.entries(row.buckets).map(([op, b]) => `${op} ${b.burst}/${b.perSecond}`).join(', ');
+  return [
+    `${prefix}: events=${run.events} redriven=${Math.min(...runs.map((r) => r.redriven))} ` +
+    `duplicates=${Math.max(...runs.map((r) => r.duplicates))} lost=${Math.max(...runs.map((r) => r.events - r.redriven))} ` +
+    `dead_lettered=${Math.max(...runs.map((r) => r.deadLettered))} throttled=${throttled} ` +
+    `failed_invocations=${Math.max(...runs.map((r) => r.failedInvocations))} seconds=${round(run.seconds, 1)} ideal=${row.ideal} ` +
+    `ratio=${row.ratio.median} ratio_min=${row.ratio.min} ratio_max=${row.ratio.max} runs=${runs.length} ` +
+    `(${row.region.name}; buckets ${buckets}; latency ${row.latencyMs} ms; concurrency ${row.concurrency})`,
+    `  detail: seconds_all_runs=${runs.map((r) => round(r.seconds, 1)).join('/')} seconds_99pct=${round(run.seconds99, 1)} ` +
+    `invocation_ms_median=${round(run.invocationMs.median, 1)} invocation_ms_mean=${round(run.invocationMs.mean, 1)} ` +
+    `concurrency_for_target=${concurrencyFor(row, STORM_TARGET)} machine_cpu_busy=${round(run.machineCpuBusy)} invocations=${run.invocations} ` +
+    `calls=${JSON.stringify(run.calls)} throttled=${JSON.stringify(run.throttled)} outcomes=${JSON.stringify(run.tally)}`,
+  ];
 }

@@ -4,7 +4,19 @@ import * as path from 'path';
 export interface Invocation {
   readonly ok: boolean;
   readonly outcome?: string;
+  /** The schedule reason or skip reason of the outcome, when it has one. */
+  readonly reason?: string;
   readonly error?: string;
+}
+
+export interface ContainerOptions {
+  /**
+   * The benchmark's virtual clock: the containers' Date and timers follow it (see invoke-worker.js).
+   * Unset: real time.
+   */
+  readonly clock?: { readonly factor: number; readonly origin: number };
+  /** The function's timeout in milliseconds (of the containers' clock). Default 30 s. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -12,10 +24,16 @@ export interface Invocation {
  * time, as Lambda runs a function with that much concurrency. Their logs are discarded.
  */
 export class Containers {
-  static async start(bundle: string, count: number, environment: Record<string, string>): Promise<Containers> {
+  static async start(bundle: string, count: number, environment: Record<string, string>, options: ContainerOptions = {}): Promise<Containers> {
+    const clock: Record<string, string> = options.clock
+      ? { BENCH_TIME_FACTOR: String(options.clock.factor), BENCH_TIME_ORIGIN: String(options.clock.origin) }
+      : {};
+    const timeout: Record<string, string> = options.timeoutMs === undefined ? {} : { BENCH_FUNCTION_TIMEOUT_MS: String(options.timeoutMs) };
     const workers = await Promise.all(Array.from({ length: count }, () => new Promise<ChildProcess>((resolve, reject) => {
       const child = fork(path.join(__dirname, 'invoke-worker.js'), [bundle], {
-        env: { PATH: process.env.PATH ?? '', ...environment },
+        env: { PATH: process.env.PATH ?? '', ...environment, ...clock, ...timeout },
+        // Plain Node.js, as Lambda runs the bundle: not the benchmark's ts-node and its hooks.
+        execArgv: [],
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
       child.once('message', () => resolve(child));
@@ -30,6 +48,10 @@ export class Containers {
 
   private constructor(private readonly workers: ChildProcess[]) {
     this.idle = [...workers];
+  }
+
+  get size(): number {
+    return this.workers.length;
   }
 
   /** Invokes the handler with `event` in the next free container. */

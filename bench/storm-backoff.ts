@@ -1,0 +1,161 @@
+import { LATENCY_MS, numberFromEnvironment, QUICK, round, spreadOf, Spread, STORM_RUNS } from './support/stats';
+import { Bucket, runStorm, StormRun } from './support/storm-run';
+import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
+import { BackoffSpec } from '../src/shared/contract';
+import { autoRedriveTemplate } from '../test/support/auto-redrive-template';
+
+/**
+ * Virtual seconds per real second of the storm-backoff runs (BENCH_TIME_FACTOR): the clock, the
+ * token buckets' refill, Lambda's retry delays, the schedules and the handler's own clock and timers
+ * all run this much faster than real time. Network latency and CPU do not: in virtual time each
+ * call takes factor x latency, which makes the run harder for the handler, never easier.
+ */
+export const TIME_FACTOR = numberFromEnvironment('BENCH_TIME_FACTOR', 4);
+
+/** A Region class: the quotas the storm meets (per virtual second). */
+export interface RegionClass {
+  readonly name: string;
+  readonly buckets: Readonly<Record<string, Bucket>>;
+}
+
+/**
+ * RedriveExecution at the smaller Regions' 800 / 150 per s in both; DescribeExecution at the
+ * largest Regions' 300 / 15 and the others' 250 / 10. CreateSchedule: Scheduler's quotas page gives
+ * a rate (1,000 per s in the largest Regions, 250 elsewhere; some versions of the page say 5,000),
+ * modelled as a bucket one second deep. PutEvents: 10,000 per s, 400 in some Regions.
+ */
+export const BACKOFF_REGIONS: readonly RegionClass[] = [
+  {
+    name: 'describe 300/15',
+    buckets: {
+      RedriveExecution: { burst: 800, perSecond: 150 },
+      DescribeExecution: { burst: 300, perSecond: 15 },
+      CreateSchedule: { burst: 1000, perSecond: 1000 },
+      PutEvents: { burst: 10_000, perSecond: 10_000 },
+    },
+  },
+  {
+    name: 'describe 250/10',
+    buckets: {
+      RedriveExecution: { burst: 800, perSecond: 150 },
+      DescribeExecution: { burst: 250, perSecond: 10 },
+      CreateSchedule: { burst: 250, perSecond: 250 },
+      PutEvents: { burst: 400, perSecond: 400 },
+    },
+  },
+];
+
+export interface StormBackoffRow {
+  readonly region: RegionClass;
+  /** The run with the median ratio. */
+  readonly run: StormRun;
+  readonly runs: StormRun[];
+  readonly ideal: number;
+  readonly ratio: Spread;
+  /** Worst over the runs: fewest redriven, most duplicates, dead-lettered and failed invocations. */
+  readonly worst: { redriven: number; duplicates: number; deadLettered: number; failedInvocations: number };
+  readonly apiCallsPerRedrive: number;
+  readonly timeFactor: number;
+  readonly latencyMs: number;
+  readonly outcomeEvents: boolean;
+}
+
+/**
+ * The fewest virtual seconds the run can take. The first redrive of a failure waits the backoff's
+ * delay for redrive count 0, drawn from [lo, hi] (jitter), so DescribeExecution and
+ * RedriveExecution cannot be called before lo, and the last schedule can be due as late as hi; each
+ * bucket b then needs (calls_b - burst_b) / rate_b for the calls every redrive must make (one
+ * CreateSchedule, one DescribeExecution and one RedriveExecution per failure, and one PutEvents per
+ * invocation when outcome events are on). ideal = max(hi, max_b(start_b + (calls_b - burst_b) / rate_b)).
+ */
+export function idealSeconds(events: number, backoff: BackoffSpec, buckets: Readonly<Record<string, Bucket>>, outcomeEvents: boolean): number {
+  const hi = Math.min(backoff.maxDelaySeconds, backoff.initialDelaySeconds);
+  const lo = backoff.jitter ? hi / 2 : hi;
+  const calls: Record<string, { count: number; start: number }> = {
+    CreateSchedule: { count: events, start: 0 },
+    DescribeExecution: { count: events, start: lo },
+    RedriveExecution: { count: events, start: lo },
+    PutEvents: { count: outcomeEvents ? 2 * events : 0, start: 0 },
+  };
+  let ideal = hi;
+  for (const [operation, { count, start }] of Object.entries(calls)) {
+    const bucket = buckets[operation];
+    if (!bucket || count === 0) continue;
+    ideal = Math.max(ideal, start + Math.max(0, count - bucket.burst) / bucket.perSecond);
+  }
+  return ideal;
+}
+
+/**
+ * storm-backoff: failures through the construct's default configuration (exponential backoff,
+ * 1 minute to 1 hour, with jitter): each fresh failure is scheduled, each due schedule looks at the
+ * execution (DescribeExecution) and redrives it; throttling past the SDK's retries is put off with
+ * another schedule.
+ */
+export async function stormBackoff(): Promise<StormBackoffRow[]> {
+  const events = QUICK ? 1_000 : 10_000;
+  const outcomeEvents = process.env.BENCH_OUTCOME_EVENTS === '1';
+  const policy = JSON.parse(autoRedriveTemplateEnvironment().AUTO_REDRIVE_POLICY);
+  const rows: StormBackoffRow[] = [];
+  for (const region of BACKOFF_REGIONS) {
+    const ideal = idealSeconds(events, policy.backoff, region.buckets, outcomeEvents);
+    const runs: StormRun[] = [];
+    for (let i = 0; i < STORM_RUNS; i++) {
+      runs.push(await runStorm({
+        events,
+        props: {},
+        buckets: region.buckets,
+        latencyMs: LATENCY_MS,
+        timeFactor: TIME_FACTOR,
+        concurrency: DEFAULT_RESERVED_CONCURRENCY,
+        environment: outcomeEvents ? { AUTO_REDRIVE_OUTCOME_EVENTS: 'true' } : {},
+        limitSeconds: Math.max(4 * ideal, 600),
+      }));
+    }
+    const ratios = runs.map((run) => ideal / run.seconds);
+    const byRatio = runs.map((run, i) => ({ run, ratio: ratios[i] })).sort((a, b) => a.ratio - b.ratio);
+    const run = byRatio[Math.floor((byRatio.length - 1) / 2)].run;
+    const totalCalls = Object.values(run.calls).reduce((a, b) => a + b, 0);
+    rows.push({
+      region,
+      run,
+      runs,
+      ideal: round(ideal, 1),
+      ratio: spreadOf(ratios),
+      worst: {
+        redriven: Math.min(...runs.map((r) => r.redriven)),
+        duplicates: Math.max(...runs.map((r) => r.duplicates)),
+        deadLettered: Math.max(...runs.map((r) => r.deadLettered)),
+        failedInvocations: Math.max(...runs.map((r) => r.failedInvocations)),
+      },
+      apiCallsPerRedrive: round(totalCalls / Math.max(1, run.redriven)),
+      timeFactor: TIME_FACTOR,
+      latencyMs: LATENCY_MS,
+      outcomeEvents,
+    });
+  }
+  return rows;
+}
+
+function autoRedriveTemplateEnvironment(): Record<string, string> {
+  const template = autoRedriveTemplate(['orders'], {});
+  const handler = Object.entries<any>(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('AutoRedriveHandler'))!;
+  return handler[1].Properties.Environment.Variables;
+}
+
+export function formatStormBackoff(row: StormBackoffRow): string[] {
+  const { run, worst, region } = row;
+  const buckets = Object.entries(region.buckets).map(([op, b]) => `${op} ${b.burst}/${b.perSecond}`).join(', ');
+  return [
+    `storm-backoff: events=${run.events} redriven=${worst.redriven} duplicates=${worst.duplicates} dead_lettered=${worst.deadLettered} ` +
+    `failed_invocations=${worst.failedInvocations} seconds=${round(run.seconds, 1)} ideal=${row.ideal} ratio=${row.ratio.median} ` +
+    `api_calls_per_redrive=${row.apiCallsPerRedrive} ratio_min=${row.ratio.min} ratio_max=${row.ratio.max} runs=${row.runs.length} ` +
+    `(${region.name}; buckets ${buckets}; latency ${row.latencyMs} ms; concurrency ${run.concurrency}; time factor ${row.timeFactor}; ` +
+    `outcome events ${row.outcomeEvents ? 'on' : 'off'})`,
+    `  detail: intake_seconds=${round(run.intakeSeconds, 1)} seconds_99pct=${round(run.seconds99, 1)} drained_seconds=${round(run.drainedSeconds, 1)} ` +
+    `finished=${run.finished} invocations=${run.invocations} invocation_ms_median=${round(run.invocationMs.median, 1)} ` +
+    `machine_cpu_busy=${round(run.machineCpuBusy)} ` +
+    `seconds_all_runs=${row.runs.map((r) => round(r.seconds, 1)).join('/')} ` +
+    `calls=${JSON.stringify(run.calls)} throttled=${JSON.stringify(run.throttled)} outcomes=${JSON.stringify(run.tally)}`,
+  ];
+}
