@@ -3,7 +3,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { executionArn, STATE_MACHINE_ARN_PREFIX } from '../support/events';
-import { ManualClock } from '../support/fake-aws/clock';
+import { ScaledClock } from '../support/fake-aws/clock';
 import { FakeAws } from '../support/fake-aws/server';
 import { FakeExecution } from '../support/fake-aws/step-functions';
 
@@ -72,26 +72,9 @@ export function addStateMachine(fake: FakeAws, name: string, type: 'STANDARD' | 
 }
 
 /**
- * A clock that follows real time: the CLI in its child process reads the real clock, and compares
- * the redriveDate Step Functions answers with the time it sent the call.
+ * A fake AWS whose clock is the real one (scaled by 1): the CLI in its child process reads the real
+ * clock, and compares the redriveDate Step Functions answers with the time it sent the call.
  */
-export class RealTimeClock extends ManualClock {
-  private offset = 0;
-
-  now(): number {
-    return Date.now() + this.offset;
-  }
-
-  advance(ms: number): void {
-    this.offset += ms;
-  }
-
-  set(epochMs: number): void {
-    this.offset = epochMs - Date.now();
-  }
-}
-
-/** A fake AWS whose clock is the real one. */
 export function startFake(): Promise<FakeAws> {
-  return FakeAws.start(new RealTimeClock());
+  return FakeAws.start(new ScaledClock(1));
 }
