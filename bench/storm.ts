@@ -66,7 +66,8 @@ export async function storm(): Promise<StormRow[]> {
  * default in steps (BENCH_CONCURRENCY_STEPS overrides the list).
  */
 export async function concurrencyNeeded(region: StormRegion, target: number): Promise<StormRow[]> {
-  const steps = (process.env.BENCH_CONCURRENCY_STEPS ?? '12,15,20,25,30').split(',').map(Number);
+  const steps = (process.env.BENCH_CONCURRENCY_STEPS ?? '15,20,25,30').split(',').map(Number)
+    .filter((concurrency) => concurrency > DEFAULT_RESERVED_CONCURRENCY);
   const runs = numberFromEnvironment('BENCH_SWEEP_RUNS', STORM_RUNS);
   const rows: StormRow[] = [];
   for (const concurrency of steps) {

@@ -143,7 +143,7 @@ export interface AutoRedriveProps {
    * The handler's reserved concurrency: how many events it handles at once at most. It caps the
    * handler's share of the account's Lambda concurrency, and its rate of RedriveExecution calls.
    *
-   * @default 10
+   * @default 12
    */
   readonly reservedConcurrentExecutions?: number;
 

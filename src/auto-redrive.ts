@@ -162,6 +162,7 @@ export class AutoRedrive extends Construct {
 
     warnWhenWatchedTwice(this, settings.selection);
     validateTemplateLimits(this, {
+      shareGrows: settings.selection.kind === 'LIST',
       advice: settings.selection.kind === 'LIST'
         ? 'Watch the state machines with stateMachineNamePrefixes instead (a rule and a policy entry per prefix, whatever the number ' +
           'of state machines), or move resources to another stack: an AutoRedrive watches state machines of any stack of its account and Region.'

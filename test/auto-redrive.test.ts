@@ -45,7 +45,7 @@ describe('AutoRedrive with defaults', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Handler: 'index.handler',
-      ReservedConcurrentExecutions: 10,
+      ReservedConcurrentExecutions: 12,
       Timeout: 30,
       LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
     });

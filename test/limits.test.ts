@@ -122,6 +122,21 @@ describe('CloudFormation\'s limits on the stack\'s template, checked at synth ti
       /\[TestStack\/AutoRedrive\] The template of stack TestStack is 1,0\d\d,\d{3} bytes, more than the 1,048,576 bytes \(1 MB\) CloudFormation accepts; this AutoRedrive contributes about \d{1,2},\d{3} bytes of it\./);
   });
 
+  test('with name prefixes, whose share is of fixed size, the body is left to CloudFormation and the stack is not rendered twice', () => {
+    const stack = stackWith(0, () => ({ stateMachineNamePrefixes: ['orders-'] }));
+    filler(stack, 'Large', { Padding: 'x'.repeat(1_048_576) });
+    const renders = jest.spyOn(stack as any, '_toCloudFormation');
+    expect(() => Template.fromStack(stack)).not.toThrow();
+    expect(renders).toHaveBeenCalledTimes(1);
+  });
+
+  test('with a list, the stack is rendered once more, to measure its body', () => {
+    const stack = stackWith(0);
+    const renders = jest.spyOn(stack as any, '_toCloudFormation');
+    Template.fromStack(stack);
+    expect(renders).toHaveBeenCalledTimes(2);
+  });
+
   test('a template body of exactly 1 MB synthesizes; one byte more does not', () => {
     const size = (stack: Stack) => Buffer.byteLength(JSON.stringify(Template.fromStack(stack).toJSON(), undefined, 1));
     const withoutPadding = stackWith(0);

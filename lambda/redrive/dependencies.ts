@@ -4,7 +4,7 @@ import { ClientTimeouts, createAwsClients, DEFAULT_TIMEOUTS } from './aws-client
 import { readHandlerConfig } from './config';
 import { HandlerDependencies } from './handler';
 import { Reporter } from './report';
-import { SweepLimits } from './sweep';
+import type { SweepLimits } from './sweep';
 import { TraceMarker, traceMarker } from './tracing';
 
 /** What a test may set instead of the production default; the rest is always built from the environment. */

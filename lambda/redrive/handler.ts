@@ -8,14 +8,16 @@ import { PathDependencies, redrivePath } from './redrive-path';
 import { Reporter } from './report';
 import { BadEventError, RedriveRequest } from './request';
 import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
-import { runSweep, SweepLimits, SweepOutcome } from './sweep';
+import type { SweepLimits, SweepOutcome } from './sweep';
 import { isSweep, parseSweep } from './sweep-request';
 import { TraceAnnotations, TraceMarker } from './tracing';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
 
-/** Loaded when first used: most invocations never write to the dead-letter queue. */
+/** Loaded when first used: most invocations never write to the dead-letter queue, and only the sweep's own invocations sweep. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const deadLetters = loadOnce(() => require('./sqs') as typeof import('./sqs'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sweeps = loadOnce(() => require('./sweep') as typeof import('./sweep'));
 
 export interface HandlerDependencies extends PathDependencies {
   readonly config: HandlerConfig;
@@ -56,7 +58,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
         if (isSweep(raw)) {
           const sweep = parseSweep(raw, deps.now());
           report.learn({ trigger: 'sweep', sweepRun: sweep.runId, continuation: sweep.continuation });
-          const summary = await runSweep(sweep, deps, { context, handlerArn: context.invokedFunctionArn, deadline, deadLetter });
+          const summary = await sweeps().runSweep(sweep, deps, { context, handlerArn: context.invokedFunctionArn, deadline, deadLetter });
           const { outcome: _, ...facts } = summary;
           report.note(summary.complete ? 'sweep finished' : summary.followUp ? 'sweep continues in a follow-up' : 'sweep stopped at its bound of follow-ups',
             facts, summary.complete || summary.followUp ? 'info' : 'warn');

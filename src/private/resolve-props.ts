@@ -28,7 +28,7 @@ export interface ResolvedProps {
   readonly sweep: Sweep;
 }
 
-export const DEFAULT_RESERVED_CONCURRENCY = 10;
+export const DEFAULT_RESERVED_CONCURRENCY = 12;
 
 /** Validates the props (throwing one error that lists every problem), then applies the defaults. */
 export function resolveProps(scope: Construct, props: AutoRedriveProps): ResolvedProps {
