@@ -1,5 +1,5 @@
-import { LATENCY_MS, numberFromEnvironment, QUICK, round, spreadOf, Spread, STORM_RUNS } from './support/stats';
-import { Bucket, runStorm, StormRun } from './support/storm-run';
+import { LATENCY_MS, numberFromEnvironment, QUICK, round, STORM_RUNS } from './support/stats';
+import { Bucket, RepeatedStorm, runStormRepeatedly } from './support/storm-run';
 import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
 import { BackoffSpec } from '../src/shared/contract';
 import { autoRedriveTemplate } from '../test/support/auto-redrive-template';
@@ -45,15 +45,9 @@ export const BACKOFF_REGIONS: readonly RegionClass[] = [
   },
 ];
 
-export interface StormBackoffRow {
+export interface StormBackoffRow extends RepeatedStorm {
   readonly region: RegionClass;
-  /** The run with the median ratio. */
-  readonly run: StormRun;
-  readonly runs: StormRun[];
   readonly ideal: number;
-  readonly ratio: Spread;
-  /** Worst over the runs: fewest redriven, most duplicates, dead-lettered and failed invocations. */
-  readonly worst: { redriven: number; duplicates: number; deadLettered: number; failedInvocations: number };
   readonly apiCallsPerRedrive: number;
   readonly timeFactor: number;
   readonly latencyMs: number;
@@ -99,36 +93,22 @@ export async function stormBackoff(): Promise<StormBackoffRow[]> {
   const rows: StormBackoffRow[] = [];
   for (const region of BACKOFF_REGIONS) {
     const ideal = idealSeconds(events, policy.backoff, region.buckets, outcomeEvents);
-    const runs: StormRun[] = [];
-    for (let i = 0; i < STORM_RUNS; i++) {
-      runs.push(await runStorm({
-        events,
-        props: {},
-        buckets: region.buckets,
-        latencyMs: LATENCY_MS,
-        timeFactor: TIME_FACTOR,
-        concurrency: DEFAULT_RESERVED_CONCURRENCY,
-        environment: outcomeEvents ? { AUTO_REDRIVE_OUTCOME_EVENTS: 'true' } : {},
-        limitSeconds: Math.max(4 * ideal, 600),
-      }));
-    }
-    const ratios = runs.map((run) => ideal / run.seconds);
-    const byRatio = runs.map((run, i) => ({ run, ratio: ratios[i] })).sort((a, b) => a.ratio - b.ratio);
-    const run = byRatio[Math.floor((byRatio.length - 1) / 2)].run;
-    const totalCalls = Object.values(run.calls).reduce((a, b) => a + b, 0);
+    const storms = await runStormRepeatedly(STORM_RUNS, ideal, {
+      events,
+      props: {},
+      buckets: region.buckets,
+      latencyMs: LATENCY_MS,
+      timeFactor: TIME_FACTOR,
+      concurrency: DEFAULT_RESERVED_CONCURRENCY,
+      environment: outcomeEvents ? { AUTO_REDRIVE_OUTCOME_EVENTS: 'true' } : {},
+      limitSeconds: Math.max(4 * ideal, 600),
+    });
+    const totalCalls = Object.values(storms.run.calls).reduce((a, b) => a + b, 0);
     rows.push({
       region,
-      run,
-      runs,
+      ...storms,
       ideal: round(ideal, 1),
-      ratio: spreadOf(ratios),
-      worst: {
-        redriven: Math.min(...runs.map((r) => r.redriven)),
-        duplicates: Math.max(...runs.map((r) => r.duplicates)),
-        deadLettered: Math.max(...runs.map((r) => r.deadLettered)),
-        failedInvocations: Math.max(...runs.map((r) => r.failedInvocations)),
-      },
-      apiCallsPerRedrive: round(totalCalls / Math.max(1, run.redriven)),
+      apiCallsPerRedrive: round(totalCalls / Math.max(1, storms.run.redriven)),
       timeFactor: TIME_FACTOR,
       latencyMs: LATENCY_MS,
       outcomeEvents,

@@ -1,6 +1,6 @@
 import { Backoff } from '../src';
-import { LATENCY_MS, numberFromEnvironment, QUICK, round, spreadOf, Spread, STORM_RUNS } from './support/stats';
-import { Bucket, runStorm, StormRun } from './support/storm-run';
+import { LATENCY_MS, numberFromEnvironment, QUICK, round, STORM_RUNS } from './support/stats';
+import { Bucket, RepeatedStorm, runStormRepeatedly } from './support/storm-run';
 import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
 
 /** A Region class of the fresh-event storm: the quotas per second. */
@@ -38,14 +38,11 @@ export const STORM_REGIONS: readonly StormRegion[] = [
 /** Quick mode: a tenth of the events and of every burst, the same refill rates (what the concurrency must sustain). */
 const QUICK_SCALE = 0.1;
 
-export interface StormRow {
+export interface StormRow extends RepeatedStorm {
   readonly region: StormRegion;
   readonly buckets: Readonly<Record<string, Bucket>>;
   readonly concurrency: number;
-  readonly run: StormRun;
-  readonly runs: StormRun[];
   readonly ideal: number;
-  readonly ratio: Spread;
   readonly latencyMs: number;
 }
 
@@ -85,30 +82,16 @@ export async function stormRow(region: StormRegion, concurrency: number, runCoun
     .map(([operation, b]) => [operation, { burst: Math.round(b.burst * scale), perSecond: b.perSecond }]));
   const redrive = buckets.RedriveExecution;
   const ideal = Math.max(0, (events - redrive.burst) / redrive.perSecond);
-  const runs: StormRun[] = [];
-  for (let i = 0; i < runCount; i++) {
-    runs.push(await runStorm({
-      events,
-      props: { backoff: Backoff.none() },
-      buckets,
-      latencyMs: LATENCY_MS,
-      timeFactor: numberFromEnvironment('BENCH_STORM_TIME_FACTOR', 1),
-      concurrency,
-      limitSeconds: Math.max(10 * ideal, 300),
-    }));
-  }
-  const ratios = runs.map((run) => ideal / run.seconds);
-  const sorted = runs.map((run, i) => ({ run, ratio: ratios[i] })).sort((a, b) => a.ratio - b.ratio);
-  return {
-    region,
+  const storms = await runStormRepeatedly(runCount, ideal, {
+    events,
+    props: { backoff: Backoff.none() },
     buckets,
-    concurrency,
-    run: sorted[Math.floor((sorted.length - 1) / 2)].run,
-    runs,
-    ideal: round(ideal, 1),
-    ratio: spreadOf(ratios),
     latencyMs: LATENCY_MS,
-  };
+    timeFactor: numberFromEnvironment('BENCH_STORM_TIME_FACTOR', 1),
+    concurrency,
+    limitSeconds: Math.max(10 * ideal, 300),
+  });
+  return { region, buckets, concurrency, ...storms, ideal: round(ideal, 1), latencyMs: LATENCY_MS };
 }
 
 /** The storm's target: the run takes at most 1 / 0.9 of the time RedriveExecution's bucket needs. */
@@ -123,14 +106,11 @@ export function concurrencyFor(row: StormRow, target: number): number {
 }
 
 export function formatStorm(row: StormRow, prefix = 'storm'): string[] {
-  const { run, runs } = row;
-  const throttled = Math.max(...runs.map((r) => Object.values(r.throttled).reduce((a, b) => a + b, 0)));
+  const { run, runs, worst } = row;
   const buckets = Object.entries(row.buckets).map(([op, b]) => `${op} ${b.burst}/${b.perSecond}`).join(', ');
   return [
-    `${prefix}: events=${run.events} redriven=${Math.min(...runs.map((r) => r.redriven))} ` +
-    `duplicates=${Math.max(...runs.map((r) => r.duplicates))} lost=${Math.max(...runs.map((r) => r.events - r.redriven))} ` +
-    `dead_lettered=${Math.max(...runs.map((r) => r.deadLettered))} throttled=${throttled} ` +
-    `failed_invocations=${Math.max(...runs.map((r) => r.failedInvocations))} seconds=${round(run.seconds, 1)} ideal=${row.ideal} ` +
+    `${prefix}: events=${run.events} redriven=${worst.redriven} duplicates=${worst.duplicates} lost=${run.events - worst.redriven} ` +
+    `dead_lettered=${worst.deadLettered} throttled=${worst.throttled} failed_invocations=${worst.failedInvocations} seconds=${round(run.seconds, 1)} ideal=${row.ideal} ` +
     `ratio=${row.ratio.median} ratio_min=${row.ratio.min} ratio_max=${row.ratio.max} runs=${runs.length} ` +
     `(${row.region.name}; buckets ${buckets}; latency ${row.latencyMs} ms; concurrency ${row.concurrency})`,
     `  detail: seconds_all_runs=${runs.map((r) => round(r.seconds, 1)).join('/')} seconds_99pct=${round(run.seconds99, 1)} ` +

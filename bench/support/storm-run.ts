@@ -2,7 +2,7 @@ import * as os from 'os';
 import { OUR_BUNDLE } from './bundles';
 import { Containers } from './containers';
 import { AsyncLambda } from './lambda';
-import { median } from './stats';
+import { median, Spread, spreadOf } from './stats';
 import { AutoRedriveProps } from '../../src';
 import { autoRedriveTemplate } from '../../test/support/auto-redrive-template';
 import { deployToFake } from '../../test/support/deploy-to-fake';
@@ -188,4 +188,32 @@ function countBy(values: string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
+}
+
+/** Several runs of one storm configuration against one ideal: the median run, the ratio's spread and the worst counts. */
+export interface RepeatedStorm {
+  readonly runs: StormRun[];
+  /** The run of median ratio. */
+  readonly run: StormRun;
+  readonly ratio: Spread;
+  readonly worst: { redriven: number; duplicates: number; deadLettered: number; failedInvocations: number; throttled: number };
+}
+
+export async function runStormRepeatedly(count: number, ideal: number, options: StormOptions): Promise<RepeatedStorm> {
+  const runs: StormRun[] = [];
+  for (let i = 0; i < count; i++) runs.push(await runStorm(options));
+  const ratios = runs.map((run) => ideal / run.seconds);
+  const byRatio = runs.map((run, i) => ({ run, ratio: ratios[i] })).sort((a, b) => a.ratio - b.ratio);
+  return {
+    runs,
+    run: byRatio[Math.floor((byRatio.length - 1) / 2)].run,
+    ratio: spreadOf(ratios),
+    worst: {
+      redriven: Math.min(...runs.map((r) => r.redriven)),
+      duplicates: Math.max(...runs.map((r) => r.duplicates)),
+      deadLettered: Math.max(...runs.map((r) => r.deadLettered)),
+      failedInvocations: Math.max(...runs.map((r) => r.failedInvocations)),
+      throttled: Math.max(...runs.map((r) => Object.values(r.throttled).reduce((a, b) => a + b, 0))),
+    },
+  };
 }
