@@ -45,7 +45,7 @@ const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
 export class Backoff {
   /** Redrive at once. */
   public static none(): Backoff {
-    return new Backoff({ kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false });
+    return new Backoff({ kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false }, 'no backoff: redrive at once');
   }
 
   /**
@@ -57,7 +57,10 @@ export class Backoff {
     const seconds = delay.toSeconds();
     checkFitsWindow('Backoff.fixed()', 'delay', seconds, seconds);
     if (seconds === 0) return Backoff.none();
-    return new Backoff({ kind: 'FIXED', initialDelaySeconds: seconds, maxDelaySeconds: seconds, multiplier: 1, jitter: false });
+    return new Backoff(
+      { kind: 'FIXED', initialDelaySeconds: seconds, maxDelaySeconds: seconds, multiplier: 1, jitter: false },
+      `fixed backoff of ${delay.toHumanString()}`,
+    );
   }
 
   /**
@@ -81,10 +84,22 @@ export class Backoff {
     }
     if (problems.length > 0) throw new Error(`Backoff.exponential(): ${problems.join('; ')}`);
     checkFitsWindow('Backoff.exponential()', 'initialDelay', initial, jitter ? initial / 2 : initial);
-    return new Backoff({ kind: 'EXPONENTIAL', initialDelaySeconds: initial, maxDelaySeconds: max, multiplier, jitter });
+    return new Backoff(
+      { kind: 'EXPONENTIAL', initialDelaySeconds: initial, maxDelaySeconds: max, multiplier, jitter },
+      `exponential backoff from ${props.initialDelay.toHumanString()} to ${props.maxDelay.toHumanString()}, ` +
+      `times ${multiplier} per redrive, ${jitter ? 'with' : 'without'} jitter`,
+    );
   }
 
-  private constructor(private readonly spec: BackoffSpec) {}
+  /**
+   * What the backoff does, in words, to log or to show: for example "exponential backoff from 1 minute to 1 hour, times
+   * 2 per redrive, with jitter".
+   */
+  public readonly description: string;
+
+  private constructor(private readonly spec: BackoffSpec, description: string) {
+    this.description = description;
+  }
 
   /**
    * The backoff as the handler receives it.

@@ -15,12 +15,15 @@ export class ErrorFilter {
    * This is the default.
    */
   public static allExceptUnfixable(): ErrorFilter {
-    return new ErrorFilter({ mode: 'DENY', patterns: [...ERRORS_REDRIVE_CANNOT_FIX] });
+    return new ErrorFilter(
+      { mode: 'DENY', patterns: [...ERRORS_REDRIVE_CANNOT_FIX] },
+      `every error except those a redrive cannot fix: ${ERRORS_REDRIVE_CANNOT_FIX.join(', ')}`,
+    );
   }
 
   /** Every error, including those a redrive cannot fix, and executions that report no error. */
   public static all(): ErrorFilter {
-    return new ErrorFilter({ mode: 'ALL', patterns: [] });
+    return new ErrorFilter({ mode: 'ALL', patterns: [] }, 'every error, and executions that report no error');
   }
 
   /**
@@ -30,7 +33,8 @@ export class ErrorFilter {
    * @param patterns error names or `*` patterns; at least one
    */
   public static allowOnly(patterns: string[]): ErrorFilter {
-    return new ErrorFilter({ mode: 'ALLOW_ONLY', patterns: checkPatterns('allowOnly', patterns) });
+    const allowed = checkPatterns('allowOnly', patterns);
+    return new ErrorFilter({ mode: 'ALLOW_ONLY', patterns: allowed }, `only errors matching ${allowed.join(', ')}`);
   }
 
   /**
@@ -41,7 +45,8 @@ export class ErrorFilter {
    * @param patterns error names or `*` patterns; at least one
    */
   public static deny(patterns: string[]): ErrorFilter {
-    return new ErrorFilter({ mode: 'DENY', patterns: checkPatterns('deny', patterns) });
+    const denied = checkPatterns('deny', patterns);
+    return new ErrorFilter({ mode: 'DENY', patterns: denied }, `every error except those matching ${denied.join(', ')}`);
   }
 
   /**
@@ -54,7 +59,15 @@ export class ErrorFilter {
     return [...ERRORS_REDRIVE_CANNOT_FIX];
   }
 
-  private constructor(private readonly spec: ErrorFilterSpec) {}
+  /**
+   * Which errors the filter redrives, in words, to log or to show: for example "only errors matching Lambda.*,
+   * States.Timeout".
+   */
+  public readonly description: string;
+
+  private constructor(private readonly spec: ErrorFilterSpec, description: string) {
+    this.description = description;
+  }
 
   /**
    * The filter as the handler receives it.
