@@ -4,11 +4,13 @@ import { REDRIVE_WINDOW_MS } from './shared/limits';
 
 /**
  * Properties of an exponential backoff.
+ *
+ * @stability experimental
  */
 export interface ExponentialBackoffProps {
   /**
-   * The delay before the first redrive of an execution (the one that follows a failure with
-   * redriveCount 0). At least one second.
+   * The delay before the first redrive of an execution (the one that follows a failure with a
+   * redrive count of 0). At least one second.
    */
   readonly initialDelay: Duration;
 
@@ -19,18 +21,18 @@ export interface ExponentialBackoffProps {
   readonly maxDelay: Duration;
 
   /**
-   * How much each delay grows: the delay after a failure with redriveCount n is
-   * `min(maxDelay, initialDelay * multiplier^n)`. At least 1.
+   * How much each delay grows. The delay after a failure with redrive count n is the initial
+   * delay times the multiplier to the power n, at most the longest delay. At least 1.
    *
-   * @default 2
+   * @default - 2: each delay doubles
    */
   readonly multiplier?: number;
 
   /**
-   * Draw each actual delay uniformly from [delay/2, delay], so that many executions that failed
-   * together are not all redriven at the same moment.
+   * Draw each actual delay uniformly between half the delay and the delay, so that many executions
+   * that failed together are not all redriven at the same moment.
    *
-   * @default true
+   * @default - true: with jitter
    */
   readonly jitter?: boolean;
 }
@@ -39,8 +41,23 @@ const MIN_DELAY_SECONDS = 1;
 const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
 
 /**
- * How long AutoRedrive waits before it redrives a failed execution. A delay other than zero is
- * kept by a one-time EventBridge Scheduler schedule: nothing runs while it waits.
+ * How long AutoRedrive waits before it redrives a failed execution.
+ *
+ * A delay other than zero is kept by a one-time EventBridge Scheduler schedule: nothing runs while
+ * it waits.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import { AutoRedrive, Backoff } from 'cdk-stepfunctions-redrive';
+ *
+ * const backoff = Backoff.exponential({
+ *   initialDelay: Duration.minutes(2),
+ *   maxDelay: Duration.hours(2),
+ *   multiplier: 3,
+ * });
+ * new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders], backoff });
+ *
+ * @stability experimental
  */
 export class Backoff {
   /** Redrive at once. */
@@ -49,7 +66,7 @@ export class Backoff {
   }
 
   /**
-   * Wait the same time before every redrive. `Duration.seconds(0)` redrives at once.
+   * Wait the same time before every redrive. A delay of zero redrives at once.
    *
    * @param delay less than the 14-day redrive window
    */
@@ -64,8 +81,9 @@ export class Backoff {
   }
 
   /**
-   * Wait longer before each redrive of the same execution:
-   * `min(maxDelay, initialDelay * multiplier^redriveCount)`, with jitter unless turned off.
+   * Wait longer before each redrive of the same execution: the initial delay times the multiplier
+   * to the power of the execution's redrive count, at most the longest delay, with jitter unless
+   * turned off.
    */
   public static exponential(props: ExponentialBackoffProps): Backoff {
     const initial = props.initialDelay.toSeconds();

@@ -8,11 +8,18 @@ import { ERRORS_REDRIVE_CANNOT_FIX } from './shared/unfixable-errors';
  * Patterns are exact error names (`States.Timeout`) or names with `*` wildcards, each `*` matching
  * any run of characters (`Lambda.*`, `*Exception`). Matching is case-sensitive, as Step Functions
  * error names are.
+ *
+ * @example
+ * import { AutoRedrive, ErrorFilter } from 'cdk-stepfunctions-redrive';
+ *
+ * const errorFilter = ErrorFilter.allowOnly(['Lambda.*', 'States.Timeout']);
+ * new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders], errorFilter });
+ *
+ * @stability experimental
  */
 export class ErrorFilter {
   /**
-   * Every error except those a redrive cannot fix (see `ErrorFilter.unfixableErrors()`).
-   * This is the default.
+   * Every error except those a redrive cannot fix (the unfixable errors). This is the default.
    */
   public static allExceptUnfixable(): ErrorFilter {
     return new ErrorFilter(
@@ -39,8 +46,8 @@ export class ErrorFilter {
 
   /**
    * Every error except those matching one of the patterns. An execution that reports no error is
-   * redriven. The patterns replace the default ones: to keep them, pass
-   * `[...ErrorFilter.unfixableErrors(), 'MyError']`.
+   * redriven. The patterns replace the default ones: to keep them, add your patterns to the
+   * unfixable errors and pass the whole list.
    *
    * @param patterns error names or `*` patterns; at least one
    */
@@ -50,8 +57,8 @@ export class ErrorFilter {
   }
 
   /**
-   * The Step Functions errors that `ErrorFilter.allExceptUnfixable()` denies, because the failed state would
-   * fail again in the same way: States.Runtime, States.DataLimitExceeded, States.NoChoiceMatched,
+   * The Step Functions errors that the default filter denies, because the failed state would fail
+   * again in the same way: States.Runtime, States.DataLimitExceeded, States.NoChoiceMatched,
    * States.ParameterPathFailure, States.ResultPathMatchFailure, States.IntrinsicFailure and
    * States.QueryEvaluationError.
    */
