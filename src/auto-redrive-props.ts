@@ -19,11 +19,13 @@ import { Sweep } from './sweep';
  * import { Duration } from 'aws-cdk-lib';
  * import { AutoRedrive, AutoRedriveProps, Backoff, RedrivableStatus } from 'cdk-stepfunctions-redrive';
  *
+ * const tenMinutes = Backoff.fixed(Duration.minutes(10));
+ * const failedOnly = RedrivableStatus.FAILED;
  * const props: AutoRedriveProps = {
  *   stateMachineNamePrefixes: ['orders-', 'payments-'],
  *   maxRedrives: 5,
- *   statuses: [RedrivableStatus.FAILED],
- *   backoff: Backoff.fixed(Duration.minutes(10)),
+ *   statuses: [failedOnly],
+ *   backoff: tenMinutes,
  *   dryRun: true,
  * };
  * new AutoRedrive(this, 'AutoRedrive', props);

@@ -45,10 +45,8 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  * import * as targets from 'aws-cdk-lib/aws-events-targets';
  * import { AutoRedrive, Backoff } from 'cdk-stepfunctions-redrive';
  *
- * const redrive = new AutoRedrive(this, 'AutoRedrive', {
- *   stateMachines: [orders, payments],
- *   backoff: Backoff.fixed(Duration.minutes(5)),
- * });
+ * const fiveMinutes = Backoff.fixed(Duration.minutes(5));
+ * const redrive = new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders, payments], backoff: fiveMinutes });
  * redrive.onRedriveExhausted('OpenTicket', { target: new targets.SnsTopic(ticketsTopic) });
  *
  * @stability experimental

@@ -50,12 +50,12 @@ const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
  * import { Duration } from 'aws-cdk-lib';
  * import { AutoRedrive, Backoff } from 'cdk-stepfunctions-redrive';
  *
- * const backoff = Backoff.exponential({
+ * const slowerEachTime = Backoff.exponential({
  *   initialDelay: Duration.minutes(2),
  *   maxDelay: Duration.hours(2),
  *   multiplier: 3,
  * });
- * new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders], backoff });
+ * new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders], backoff: slowerEachTime });
  *
  * @stability experimental
  */

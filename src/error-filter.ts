@@ -12,8 +12,8 @@ import { ERRORS_REDRIVE_CANNOT_FIX } from './shared/unfixable-errors';
  * @example
  * import { AutoRedrive, ErrorFilter } from 'cdk-stepfunctions-redrive';
  *
- * const errorFilter = ErrorFilter.allowOnly(['Lambda.*', 'States.Timeout']);
- * new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders], errorFilter });
+ * const transientErrors = ErrorFilter.allowOnly(['Lambda.*', 'States.Timeout']);
+ * new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders], errorFilter: transientErrors });
  *
  * @stability experimental
  */

@@ -48,8 +48,8 @@ const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
  * import { Duration } from 'aws-cdk-lib';
  * import { AutoRedrive, Sweep } from 'cdk-stepfunctions-redrive';
  *
- * const sweep = Sweep.every(Duration.minutes(15), { lookBack: Duration.hours(2), quotaShare: 0.25 });
- * new AutoRedrive(this, 'AutoRedrive', { stateMachineNamePrefixes: ['orders-'], sweep });
+ * const everyQuarterHour = Sweep.every(Duration.minutes(15), { lookBack: Duration.hours(2), quotaShare: 0.25 });
+ * new AutoRedrive(this, 'AutoRedrive', { stateMachineNamePrefixes: ['orders-'], sweep: everyQuarterHour });
  *
  * @stability experimental
  */
