@@ -173,7 +173,7 @@ project.addPackageIgnore(`/${BINDINGS_DIR}/`);
 const bindings = project.addTask('test:bindings', {
   description: 'Generate the Python, Java, .NET and Go bindings (code only) and check their code and translated examples',
 });
-bindings.exec(`node -e "require('fs').existsSync('.jsii.tabl.json') || (console.error('No .jsii.tabl.json, run npx projen compile and npx projen post-compile first'), process.exit(1))"`, {
+bindings.exec('node -e "require(\'fs\').existsSync(\'.jsii.tabl.json\') || (console.error(\'No .jsii.tabl.json, run npx projen compile and npx projen post-compile first\'), process.exit(1))"', {
   name: 'the assembly and its tablet exist',
 });
 bindings.exec(`rm -rf ${BINDINGS_DIR}`);
