@@ -1,6 +1,8 @@
 import { awscdk, javascript } from 'projen';
 
 const REPOSITORY = 'https://github.com/cdk-stepfunctions-redrive/cdk-stepfunctions-redrive.git';
+// Where the test task generates the Python, Java, .NET and Go bindings (code only) to check them.
+const BINDINGS_DIR = '.bindings';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-stepfunctions-redrive',
@@ -15,6 +17,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'stepfunctions', 'step-functions', 'redrive'],
+  // Until 1.0, the API may change in a minor release.
+  stability: 'experimental',
 
   // The lowest aws-cdk-lib that has every API the construct uses (Runtime.NODEJS_22_X among them).
   cdkVersion: '2.177.0',
@@ -73,7 +77,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'lambda', 'cli', 'examples', 'bench', 'projenrc'],
   },
 
-  gitignore: ['cdk.out/', '/assets/'],
+  gitignore: ['cdk.out/', '/assets/', '/.jsii.tabl.json', `/${BINDINGS_DIR}/`],
 });
 
 // src/shared/ is the contract with the handler and the CLI, which are bundled without aws-cdk-lib.
@@ -152,6 +156,32 @@ project.testTask.exec('git diff --ignore-space-at-eol --exit-code -- API.md pack
   name: 'generated files are committed',
   condition: 'node -e "if (!process.env.CI) process.exit(1)"',
 });
+
+// Every TypeScript example, in README.md and in the TSDoc (@example), compiles against the fixtures in rosetta/ (strict), or
+// the build fails. The translations land in .jsii.tabl.json beside .jsii, where jsii-pacmak reads them: it ships in the npm
+// package, from which the release workflow packages the other languages.
+project.package.addField('jsiiRosetta', { strict: true });
+project.npmignore?.include('/.jsii.tabl.json');
+const rosettaExtract = project.addTask('rosetta:extract', {
+  description: 'Compile every example in README.md and the TSDoc against rosetta/ and translate them to the jsii languages',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosettaExtract);
+
+// The bindings of every jsii language, generated as code only (no toolchain needed) from .jsii and its tablet, must carry
+// the translated examples; the generated Python must byte-compile.
+project.addPackageIgnore(`/${BINDINGS_DIR}/`);
+const bindings = project.addTask('test:bindings', {
+  description: 'Generate the Python, Java, .NET and Go bindings (code only) and check their code and translated examples',
+});
+bindings.exec('node -e "require(\'fs\').existsSync(\'.jsii.tabl.json\') || (console.error(\'No .jsii.tabl.json, run npx projen compile and npx projen post-compile first\'), process.exit(1))"', {
+  name: 'the assembly and its tablet exist',
+});
+bindings.exec(`rm -rf ${BINDINGS_DIR}`);
+bindings.exec(`jsii-pacmak --code-only --force --rosetta-unknown-snippets fail --outdir ${BINDINGS_DIR} --target python --target java --target dotnet --target go`);
+bindings.exec(`python3 -m compileall -q ${BINDINGS_DIR}/python`);
+bindings.exec(`ts-node --project test/tsconfig.json test/bindings/check-bindings.ts ${BINDINGS_DIR}`);
+project.testTask.spawn(bindings);
 
 // The build packages for npm only, so that it runs on any machine with Node.js; `package-all`
 // (Python, Java, .NET, Go, with their toolchains) is the release workflow's.

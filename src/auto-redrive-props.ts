@@ -11,6 +11,26 @@ import { Sweep } from './sweep';
 
 /**
  * Properties of an AutoRedrive.
+ *
+ * Choose the state machines to watch with exactly one of three properties: the state machines themselves, name
+ * prefixes, or every state machine of the account and Region. Every other property has a default.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import { AutoRedrive, AutoRedriveProps, Backoff, RedrivableStatus } from 'cdk-stepfunctions-redrive';
+ *
+ * const tenMinutes = Backoff.fixed(Duration.minutes(10));
+ * const failedOnly = RedrivableStatus.FAILED;
+ * const props: AutoRedriveProps = {
+ *   stateMachineNamePrefixes: ['orders-', 'payments-'],
+ *   maxRedrives: 5,
+ *   statuses: [failedOnly],
+ *   backoff: tenMinutes,
+ *   dryRun: true,
+ * };
+ * new AutoRedrive(this, 'AutoRedrive', props);
+ *
+ * @stability experimental
  */
 export interface AutoRedriveProps {
   /**
@@ -19,12 +39,12 @@ export interface AutoRedriveProps {
    * They must be in the same account and Region as the stack (checked at synth time where both are
    * known); Express state machines cannot be redriven.
    *
-   * Give exactly one of `stateMachines`, `stateMachineNamePrefixes` and `allStateMachines`. Each
-   * listed state machine takes room in the handler's IAM policies: a list that needs more customer
-   * managed policies than IAM attaches to one role by default (10) is refused at synth time. For
-   * hundreds of state machines, or ones created later, use `stateMachineNamePrefixes`.
+   * Give exactly one of the state machines, state machine name prefixes and all state machines
+   * properties. Each listed state machine takes room in the handler's IAM policies: a list that needs
+   * more customer managed policies than IAM attaches to one role by default (10) is refused at synth
+   * time. For hundreds of state machines, or ones created later, watch them by name prefix instead.
    *
-   * @default - none: give `stateMachineNamePrefixes` or `allStateMachines` instead
+   * @default - none: watch by name prefix or all state machines instead
    */
   readonly stateMachines?: sfn.IStateMachine[];
 
@@ -34,13 +54,15 @@ export interface AutoRedriveProps {
    *
    * Each prefix keeps Step Functions' naming rules for names (1 to 80 characters; no white space,
    * no control characters, none of the characters Step Functions refuses in names, such as `?`,
-   * `*`, `:` and `/`) and must be known at synth time: the rules match the prefix of `stateMachineArn`, and the handler may redrive and
-   * describe the executions `execution:<prefix>*:*` only. Duplicates, and prefixes that another
-   * prefix in the list already covers, are dropped.
+   * `*`, `:` and `/`) and must be known at synth time: the rules match the prefix of the event's
+   * state machine ARN, and the handler may redrive and describe the executions
+   * `execution:<prefix>*:*` only. Duplicates, and prefixes that another prefix in the list already
+   * covers, are dropped.
    *
-   * Give exactly one of `stateMachines`, `stateMachineNamePrefixes` and `allStateMachines`.
+   * Give exactly one of the state machines, state machine name prefixes and all state machines
+   * properties.
    *
-   * @default - none: give `stateMachines` or `allStateMachines` instead
+   * @default - none: list the state machines or watch all state machines instead
    */
   readonly stateMachineNamePrefixes?: string[];
 
@@ -49,9 +71,10 @@ export interface AutoRedriveProps {
    * created after the deployment. The handler may then redrive and describe any execution of the
    * account and Region.
    *
-   * Give exactly one of `stateMachines`, `stateMachineNamePrefixes` and `allStateMachines`.
+   * Give exactly one of the state machines, state machine name prefixes and all state machines
+   * properties.
    *
-   * @default false
+   * @default - false: only the listed state machines, or those with one of the name prefixes
    */
   readonly allStateMachines?: boolean;
 
@@ -61,56 +84,56 @@ export interface AutoRedriveProps {
    *
    * Between 1 and 1,000.
    *
-   * @default 3
+   * @default - three redrives
    */
   readonly maxRedrives?: number;
 
   /**
    * Which execution statuses are redriven.
    *
-   * @default [RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT]: an ABORTED execution was
-   * usually stopped on purpose
+   * @default - FAILED and TIMED_OUT: an ABORTED execution was usually stopped on purpose
    */
   readonly statuses?: RedrivableStatus[];
 
   /**
    * Which execution errors are redriven.
    *
-   * @default ErrorFilter.allExceptUnfixable(): every error except those the same state would
-   * raise again on a redrive (States.Runtime, States.DataLimitExceeded, ...)
+   * @default - every error except those the same state would raise again on a redrive
+   * (States.Runtime, States.DataLimitExceeded, ...): the error filter "all except unfixable"
    */
   readonly errorFilter?: ErrorFilter;
 
   /**
    * How long to wait before a redrive. Waiting lets the outage that failed the execution end
-   * before the redrive spends one of `maxRedrives`; jitter spreads the redrives of many executions
-   * that failed together. Delays are kept by one-time EventBridge Scheduler schedules: no compute
-   * waits.
+   * before the redrive spends one of the maximum redrives; jitter spreads the redrives of many
+   * executions that failed together. Delays are kept by one-time EventBridge Scheduler schedules:
+   * no compute waits.
    *
-   * @default Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) }):
-   * about 1, 2, 4 minutes (drawn from the upper half of each) for the first three redrives
+   * @default - exponential backoff from 1 minute to 1 hour, doubling, with jitter: about 1, 2 and 4
+   * minutes (drawn from the upper half of each) for the first three redrives
    */
   readonly backoff?: Backoff;
 
   /**
    * Decide and log what would be done, but never call RedriveExecution.
    *
-   * @default false
+   * @default - false: executions are redriven
    */
   readonly dryRun?: boolean;
 
   /**
    * A recurring sweep for failures whose Step Functions events were missed (EventBridge delivers
    * them on a best-effort basis): an EventBridge Scheduler schedule that has the handler list the
-   * stopped executions (`statuses`) of the watched state machines over a bounded look-back and send
-   * each through the same checks, policy, idempotency tokens and reports as an event.
+   * stopped executions (of the redriven statuses) of the watched state machines over a bounded
+   * look-back and send each through the same checks, policy, idempotency tokens and reports as an
+   * event.
    *
-   * It grants the handler `states:ListExecutions` on the watched state machines and, with
-   * `stateMachineNamePrefixes` or `allStateMachines`, `states:ListStateMachines`. With
-   * `stateMachines`, each listed state machine's ARN takes room in the handler's IAM policies too.
+   * It grants the handler `states:ListExecutions` on the watched state machines and, when they are
+   * watched by name prefix or all of them are, `states:ListStateMachines`. With listed state
+   * machines, each one's ARN takes room in the handler's IAM policies too.
    *
-   * @default Sweep.every(Duration.hours(1)): every hour, looking back three hours, with half of the
-   * ListExecutions and DescribeExecution quotas
+   * @default - a sweep every hour, looking back three hours, with half of the ListExecutions and
+   * DescribeExecution quotas
    */
   readonly sweep?: Sweep;
 
@@ -119,14 +142,14 @@ export interface AutoRedriveProps {
    * deliver, invocations that failed after their retries, and events the handler rejected. If you
    * bring your own, it must not use the AWS managed key `aws/sqs`, which EventBridge cannot use.
    *
-   * @default - a queue the construct creates: SSE-SQS (or `deadLetterQueueEncryptionKey`), TLS
-   * enforced, 14-day retention
+   * @default - a queue the construct creates: SSE-SQS (or the dead-letter queue encryption key),
+   * TLS enforced, 14-day retention
    */
   readonly deadLetterQueue?: sqs.IQueue;
 
   /**
    * A customer managed key for the dead-letter queue the construct creates. EventBridge is
-   * allowed to use it. Not allowed together with `deadLetterQueue`.
+   * allowed to use it. Not allowed together with a dead-letter queue of your own.
    *
    * @default - SSE-SQS, encryption with keys SQS owns
    */
@@ -143,34 +166,35 @@ export interface AutoRedriveProps {
    * The handler's reserved concurrency: how many events it handles at once at most. It caps the
    * handler's share of the account's Lambda concurrency, and its rate of RedriveExecution calls.
    *
-   * @default 12
+   * @default - 12 concurrent executions
    */
   readonly reservedConcurrentExecutions?: number;
 
   /**
    * How long the handler's logs are kept.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - one month
    */
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * Publish an outcome event after every decision, to `outcomeEventBus` (source
-   * `cdk-stepfunctions-redrive`; detail-types `Redrive Started`, `Redrive Scheduled`,
-   * `Redrive Skipped`, `Redrive Exhausted`, `Redrive Failed`).
+   * Publish an outcome event after every decision, to the outcome event bus.
    *
-   * Outcome events cost a PutEvents call per decision, so they are published only when they are
-   * wanted: when an `on*()` method of this construct (`onRedriveExhausted()`, `onOutcome()`, ...)
+   * The events have the source `cdk-stepfunctions-redrive` and the detail-types `Redrive Started`,
+   * `Redrive Scheduled`, `Redrive Skipped`, `Redrive Exhausted` and `Redrive Failed`. They cost a
+   * PutEvents call per decision, so they are published only when they are wanted: when one of this
+   * construct's methods that make a rule for outcome events (on redrive exhausted, on outcome, ...)
    * is called, or when this is true. Set it when something other than those methods reads the
    * events: a rule you write yourself on the bus, or a bus the events are forwarded to.
    *
-   * @default false - outcome events are published when an `on*()` method of this construct is called
+   * @default - false: outcome events are published once one of the construct's outcome rule methods
+   * is called
    */
   readonly outcomeEvents?: boolean;
 
   /**
-   * The event bus the handler publishes outcome events to, when they are published (see
-   * `outcomeEvents`).
+   * The event bus the handler publishes outcome events to, when they are published (see the outcome
+   * events property).
    *
    * @default - the account's default event bus
    */
@@ -188,22 +212,22 @@ export interface AutoRedriveProps {
    * billed metrics. Step Functions' own `AWS/States` metrics (`ExecutionsRedriven`,
    * `RedrivenExecutionsSucceeded`, ...) already count redrives per state machine at no extra cost.
    *
-   * @default false
+   * @default - false: one metric per metric name
    */
   readonly detailedMetrics?: boolean;
 
   /**
    * The CloudWatch namespace of the handler's metrics.
    *
-   * @default 'CdkStepFunctionsRedrive'
+   * @default - CdkStepFunctionsRedrive
    */
   readonly metricsNamespace?: string;
 
   /**
-   * Create the alarms `deadLetterQueueAlarm`, `exhaustedAlarm` and `handlerErrorsAlarm`. Add
-   * actions to them with `addAlarmActions()`.
+   * Create the construct's three alarms: on the dead-letter queue, on exhausted redrives and on
+   * handler errors. Add actions to them with the construct's add alarm actions method.
    *
-   * @default true
+   * @default - true: the three alarms, without actions
    */
   readonly alarms?: boolean;
 
@@ -211,21 +235,21 @@ export interface AutoRedriveProps {
    * Create a CloudWatch dashboard with the construct's metrics beside the native `AWS/States`
    * redrive metrics of each watched state machine.
    *
-   * With `stateMachines`, the `AWS/States` graphs show each listed state machine. With
-   * `stateMachineNamePrefixes` or `allStateMachines`, the watched state machines are known only at
+   * With listed state machines, the `AWS/States` graphs show each of them. When they are watched by
+   * name prefix or all of them are, the watched state machines are known only at
    * run time: the graphs then use a CloudWatch search (`SEARCH` over
    * `{AWS/States,StateMachineArn}`) that shows every state machine of the account and Region that
    * reported the metric in the last two weeks (up to 500), including ones no prefix covers.
    *
-   * @default false
+   * @default - false: no dashboard
    */
   readonly dashboard?: boolean;
 
   /**
-   * Active X-Ray tracing for the handler. Each invocation's trace is annotated with `redrive`,
-   * `redriveCount`, `executionArn` and the outcome.
+   * Active X-Ray tracing for the handler. Each invocation's trace carries the annotations
+   * `redrive`, `redriveCount`, `executionArn` and the outcome.
    *
-   * @default false
+   * @default - false: no tracing
    */
   readonly tracing?: boolean;
 }

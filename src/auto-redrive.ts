@@ -33,17 +33,29 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  * of the account and Region) and invokes a handler, which applies the policy and calls
  * RedriveExecution with an idempotency token, at once or, with a backoff, from a one-time schedule,
  * so a duplicated or retried event never redrives twice. Events that cannot be handled end in the
- * dead-letter queue. A recurring sweep (on by default, see `sweep`) finds the failures whose events
- * were missed and sends them through the same path.
+ * dead-letter queue. A recurring sweep (on by default) finds the failures whose events were missed
+ * and sends them through the same path.
  *
  * At synth time the construct also checks that the stack stays within CloudFormation's limits (500
  * resources, a 1 MB template), and warns when another AutoRedrive of the app watches one of the
  * same state machines.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import * as targets from 'aws-cdk-lib/aws-events-targets';
+ * import { AutoRedrive, Backoff } from 'cdk-stepfunctions-redrive';
+ *
+ * const fiveMinutes = Backoff.fixed(Duration.minutes(5));
+ * const redrive = new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders, payments], backoff: fiveMinutes });
+ * redrive.onRedriveExhausted('OpenTicket', { target: new targets.SnsTopic(ticketsTopic) });
+ *
+ * @stability experimental
  */
 export class AutoRedrive extends Construct {
   /**
-   * The rules that match failed executions; more than one when the state machines or name
-   * prefixes are too many for one event pattern.
+   * The rules that match failed executions.
+   *
+   * More than one when the state machines or name prefixes are too many for one event pattern.
    */
   public readonly rules: events.IRule[];
 
@@ -60,23 +72,23 @@ export class AutoRedrive extends Construct {
    * The EventBridge Scheduler schedule group that holds the handler's one-time schedules until they are due.
    *
    * Redrives delayed by the backoff wait there, and so do checks and redrives put off because Step
-   * Functions throttled them: the group exists in every configuration, `Backoff.none()` included.
+   * Functions throttled them: the group exists in every configuration, no backoff included.
    */
   public readonly scheduleGroupName: string;
 
-  /** Alarms when the dead-letter queue holds a message. Undefined when `alarms` is false. */
+  /** Alarms when the dead-letter queue holds a message. None when the alarms are turned off. */
   public readonly deadLetterQueueAlarm?: cloudwatch.IAlarm;
 
-  /** Alarms when an execution failed again after `maxRedrives` redrives. Undefined when `alarms` is false. */
+  /** Alarms when an execution failed again after its maximum redrives. None when the alarms are turned off. */
   public readonly exhaustedAlarm?: cloudwatch.IAlarm;
 
-  /** Alarms when the handler fails an invocation. Undefined when `alarms` is false. */
+  /** Alarms when the handler fails an invocation. None when the alarms are turned off. */
   public readonly handlerErrorsAlarm?: cloudwatch.IAlarm;
 
-  /** The dashboard, when `dashboard` is true. */
+  /** The dashboard, when one was asked for. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
-  /** The event bus outcome events are published to, when they are published (see `outcomeEvents`). */
+  /** The event bus outcome events are published to, when they are published. */
   public readonly outcomeEventBus: events.IEventBus;
 
   /**
@@ -171,8 +183,8 @@ export class AutoRedrive extends Construct {
   }
 
   /**
-   * Adds actions (a page, a ticket) to every alarm the construct created. Does nothing when
-   * `alarms` is false.
+   * Adds actions (a page, a ticket) to every alarm the construct created. Does nothing when the
+   * alarms are turned off.
    */
   public addAlarmActions(...actions: cloudwatch.IAlarmAction[]): void {
     for (const alarm of this.alarms?.all ?? []) alarm.addAlarmAction(...actions);
@@ -181,8 +193,7 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching this construct's `Redrive Started` events: an execution was redriven.
    *
-   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
-   * per decision.
+   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
   public onRedriveStarted(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.STARTED], options);
@@ -191,8 +202,7 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching this construct's `Redrive Scheduled` events: a redrive was put off by the backoff.
    *
-   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
-   * per decision.
+   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
   public onRedriveScheduled(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SCHEDULED], options);
@@ -201,18 +211,16 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching this construct's `Redrive Skipped` events: the policy did not allow a redrive.
    *
-   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
-   * per decision.
+   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
   public onRedriveSkipped(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SKIPPED], options);
   }
 
   /**
-   * A rule matching this construct's `Redrive Exhausted` events: an execution failed again after `maxRedrives` redrives.
+   * A rule matching this construct's `Redrive Exhausted` events: an execution failed again after its maximum redrives.
    *
-   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
-   * per decision.
+   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
   public onRedriveExhausted(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.EXHAUSTED], options);
@@ -221,8 +229,7 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching this construct's `Redrive Failed` events: the handler could not handle an event.
    *
-   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
-   * per decision.
+   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
   public onRedriveFailed(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.FAILED], options);
@@ -231,8 +238,7 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching every outcome event of this construct.
    *
-   * Calling it makes the handler publish outcome events (see `outcomeEvents`): a PutEvents call
-   * per decision.
+   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
   public onOutcome(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, Object.values(OutcomeDetailType), options);
@@ -251,16 +257,16 @@ export class AutoRedrive extends Construct {
   /**
    * Events the policy did not redrive, exhausted ones included. Sum over 5 minutes unless told.
    *
-   * With `detailedMetrics`, also published per skip reason (dimension `Reason`, beside `service`;
-   * and with `StateMachine` too): pass `dimensionsMap: { Reason: 'ERROR_NOT_ALLOWED' }` for one
-   * reason. Without `detailedMetrics`, the `Reason` dimension does not exist and such a metric has
-   * no data.
+   * With detailed metrics, also published per skip reason (dimension `Reason`, beside `service`,
+   * and with `StateMachine` too): add the dimension `Reason` with the value `ERROR_NOT_ALLOWED` to
+   * the metric options' dimensions for one reason. Without detailed metrics, the `Reason` dimension
+   * does not exist and such a metric has no data.
    */
   public metricRedrivesSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.SKIPPED, props);
   }
 
-  /** Executions that failed again after `maxRedrives` redrives. Sum over 5 minutes unless told. */
+  /** Executions that failed again after their maximum redrives. Sum over 5 minutes unless told. */
   public metricRedrivesExhausted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.EXHAUSTED, props);
   }
@@ -286,7 +292,7 @@ export class AutoRedrive extends Construct {
 
   /**
    * One of the handler's metrics, for this construct (dimension `service`). Sum over 5 minutes
-   * unless told. With `detailedMetrics`, the handler also publishes each metric per state machine
+   * unless told. With detailed metrics, the handler also publishes each metric per state machine
    * (dimension `StateMachine`, beside `service`), and skips per reason (`Reason`).
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

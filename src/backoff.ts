@@ -4,11 +4,13 @@ import { REDRIVE_WINDOW_MS } from './shared/limits';
 
 /**
  * Properties of an exponential backoff.
+ *
+ * @stability experimental
  */
 export interface ExponentialBackoffProps {
   /**
-   * The delay before the first redrive of an execution (the one that follows a failure with
-   * redriveCount 0). At least one second.
+   * The delay before the first redrive of an execution (the one that follows a failure with a
+   * redrive count of 0). At least one second.
    */
   readonly initialDelay: Duration;
 
@@ -19,18 +21,18 @@ export interface ExponentialBackoffProps {
   readonly maxDelay: Duration;
 
   /**
-   * How much each delay grows: the delay after a failure with redriveCount n is
-   * `min(maxDelay, initialDelay * multiplier^n)`. At least 1.
+   * How much each delay grows. The delay after a failure with redrive count n is the initial
+   * delay times the multiplier to the power n, at most the longest delay. At least 1.
    *
-   * @default 2
+   * @default - 2: each delay doubles
    */
   readonly multiplier?: number;
 
   /**
-   * Draw each actual delay uniformly from [delay/2, delay], so that many executions that failed
-   * together are not all redriven at the same moment.
+   * Draw each actual delay uniformly between half the delay and the delay, so that many executions
+   * that failed together are not all redriven at the same moment.
    *
-   * @default true
+   * @default - true: with jitter
    */
   readonly jitter?: boolean;
 }
@@ -39,17 +41,32 @@ const MIN_DELAY_SECONDS = 1;
 const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
 
 /**
- * How long AutoRedrive waits before it redrives a failed execution. A delay other than zero is
- * kept by a one-time EventBridge Scheduler schedule: nothing runs while it waits.
+ * How long AutoRedrive waits before it redrives a failed execution.
+ *
+ * A delay other than zero is kept by a one-time EventBridge Scheduler schedule: nothing runs while
+ * it waits.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import { AutoRedrive, Backoff } from 'cdk-stepfunctions-redrive';
+ *
+ * const slowerEachTime = Backoff.exponential({
+ *   initialDelay: Duration.minutes(2),
+ *   maxDelay: Duration.hours(2),
+ *   multiplier: 3,
+ * });
+ * new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders], backoff: slowerEachTime });
+ *
+ * @stability experimental
  */
 export class Backoff {
   /** Redrive at once. */
   public static none(): Backoff {
-    return new Backoff({ kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false });
+    return new Backoff({ kind: 'NONE', initialDelaySeconds: 0, maxDelaySeconds: 0, multiplier: 1, jitter: false }, 'no backoff: redrive at once');
   }
 
   /**
-   * Wait the same time before every redrive. `Duration.seconds(0)` redrives at once.
+   * Wait the same time before every redrive. A delay of zero redrives at once.
    *
    * @param delay less than the 14-day redrive window
    */
@@ -57,12 +74,16 @@ export class Backoff {
     const seconds = delay.toSeconds();
     checkFitsWindow('Backoff.fixed()', 'delay', seconds, seconds);
     if (seconds === 0) return Backoff.none();
-    return new Backoff({ kind: 'FIXED', initialDelaySeconds: seconds, maxDelaySeconds: seconds, multiplier: 1, jitter: false });
+    return new Backoff(
+      { kind: 'FIXED', initialDelaySeconds: seconds, maxDelaySeconds: seconds, multiplier: 1, jitter: false },
+      `fixed backoff of ${delay.toHumanString()}`,
+    );
   }
 
   /**
-   * Wait longer before each redrive of the same execution:
-   * `min(maxDelay, initialDelay * multiplier^redriveCount)`, with jitter unless turned off.
+   * Wait longer before each redrive of the same execution: the initial delay times the multiplier
+   * to the power of the execution's redrive count, at most the longest delay, with jitter unless
+   * turned off.
    */
   public static exponential(props: ExponentialBackoffProps): Backoff {
     const initial = props.initialDelay.toSeconds();
@@ -81,10 +102,22 @@ export class Backoff {
     }
     if (problems.length > 0) throw new Error(`Backoff.exponential(): ${problems.join('; ')}`);
     checkFitsWindow('Backoff.exponential()', 'initialDelay', initial, jitter ? initial / 2 : initial);
-    return new Backoff({ kind: 'EXPONENTIAL', initialDelaySeconds: initial, maxDelaySeconds: max, multiplier, jitter });
+    return new Backoff(
+      { kind: 'EXPONENTIAL', initialDelaySeconds: initial, maxDelaySeconds: max, multiplier, jitter },
+      `exponential backoff from ${props.initialDelay.toHumanString()} to ${props.maxDelay.toHumanString()}, ` +
+      `times ${multiplier} per redrive, ${jitter ? 'with' : 'without'} jitter`,
+    );
   }
 
-  private constructor(private readonly spec: BackoffSpec) {}
+  /**
+   * What the backoff does, in words, to log or to show: for example "exponential backoff from 1 minute to 1 hour, times
+   * 2 per redrive, with jitter".
+   */
+  public readonly description: string;
+
+  private constructor(private readonly spec: BackoffSpec, description: string) {
+    this.description = description;
+  }
 
   /**
    * The backoff as the handler receives it.

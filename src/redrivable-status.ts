@@ -1,6 +1,9 @@
 /**
- * An execution status that AutoRedrive may redrive. Step Functions can redrive executions that
- * FAILED, TIMED_OUT or were ABORTED.
+ * An execution status that AutoRedrive may redrive.
+ *
+ * Step Functions can redrive executions that FAILED, TIMED_OUT or were ABORTED.
+ *
+ * @stability experimental
  */
 export class RedrivableStatus {
   /** The execution failed. */
@@ -14,8 +17,10 @@ export class RedrivableStatus {
    */
   public static readonly ABORTED = new RedrivableStatus('ABORTED');
 
-  /**
-   * @param value the status as Step Functions names it in events and APIs
-   */
-  private constructor(public readonly value: string) {}
+  /** The status as Step Functions names it in events and APIs. */
+  public readonly value: string;
+
+  private constructor(value: string) {
+    this.value = value;
+  }
 }

@@ -3,6 +3,8 @@ import { REDRIVE_WINDOW_MS } from './shared/limits';
 
 /**
  * Options of a recurring sweep.
+ *
+ * @stability experimental
  */
 export interface SweepOptions {
   /**
@@ -23,7 +25,7 @@ export interface SweepOptions {
    * share of the quotas of the smaller Region class (ListExecutions 100 burst and 2 per second,
    * DescribeExecution 250 and 10), and slows down further when Step Functions throttles it.
    *
-   * @default 0.5
+   * @default - 0.5: half of the quotas
    */
   readonly quotaShare?: number;
 }
@@ -35,15 +37,25 @@ const DEFAULT_QUOTA_SHARE = 0.5;
 const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
 
 /**
- * A recurring sweep for failures whose Step Functions events were missed. EventBridge delivers
- * events on a best-effort basis; on a schedule, the handler lists the stopped executions of the
- * watched state machines (the statuses chosen by `statuses`) over a bounded look-back, and sends
- * each through the same checks, policy, idempotency tokens and reports as an event. A failure the
- * sweep finds and its event both deliver is redriven once.
+ * A recurring sweep for failures whose Step Functions events were missed.
+ *
+ * EventBridge delivers events on a best-effort basis. On a schedule, the handler lists the stopped
+ * executions of the watched state machines (in the statuses AutoRedrive redrives) over a bounded
+ * look-back, and sends each through the same checks, policy, idempotency tokens and reports as an
+ * event. A failure the sweep finds and its event both deliver is redriven once.
+ *
+ * @example
+ * import { Duration } from 'aws-cdk-lib';
+ * import { AutoRedrive, Sweep } from 'cdk-stepfunctions-redrive';
+ *
+ * const everyQuarterHour = Sweep.every(Duration.minutes(15), { lookBack: Duration.hours(2), quotaShare: 0.25 });
+ * new AutoRedrive(this, 'AutoRedrive', { stateMachineNamePrefixes: ['orders-'], sweep: everyQuarterHour });
+ *
+ * @stability experimental
  */
 export class Sweep {
   /**
-   * Sweep every `interval`: at least 5 minutes, at most 7 days, in whole minutes.
+   * Sweep at every interval: at least 5 minutes, at most 7 days, in whole minutes.
    *
    * @param interval how often the sweep runs
    * @param options the look-back and the share of the quotas the sweep may use
@@ -80,17 +92,23 @@ export class Sweep {
     return new Sweep(false);
   }
 
-  /**
-   * @param enabled whether the sweep runs
-   * @param interval how often it runs, when it does
-   * @param lookBack how far back it looks, when it runs
-   * @param quotaShare the share of the ListExecutions and DescribeExecution quotas it may use, when it runs
-   */
-  private constructor(
-    public readonly enabled: boolean,
-    public readonly interval?: Duration,
-    public readonly lookBack?: Duration,
-    public readonly quotaShare?: number,
-  ) {}
+  /** Whether the sweep runs. */
+  public readonly enabled: boolean;
+
+  /** How often the sweep runs, when it does. */
+  public readonly interval?: Duration;
+
+  /** How far back the sweep looks, when it runs. */
+  public readonly lookBack?: Duration;
+
+  /** The share of the ListExecutions and DescribeExecution quotas the sweep may use, when it runs. */
+  public readonly quotaShare?: number;
+
+  private constructor(enabled: boolean, interval?: Duration, lookBack?: Duration, quotaShare?: number) {
+    this.enabled = enabled;
+    this.interval = interval;
+    this.lookBack = lookBack;
+    this.quotaShare = quotaShare;
+  }
 }
 

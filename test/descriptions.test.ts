@@ -1,0 +1,45 @@
+import { Duration } from 'aws-cdk-lib';
+import { Backoff, ErrorFilter } from '../src';
+
+describe('Backoff.description', () => {
+  test.each([
+    ['none', Backoff.none(), 'no backoff: redrive at once'],
+    ['fixed', Backoff.fixed(Duration.minutes(5)), 'fixed backoff of 5 minutes'],
+    ['fixed at zero, which is none', Backoff.fixed(Duration.seconds(0)), 'no backoff: redrive at once'],
+    [
+      'exponential with its defaults',
+      Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) }),
+      'exponential backoff from 1 minute to 1 hour, times 2 per redrive, with jitter',
+    ],
+    [
+      'exponential with every option',
+      Backoff.exponential({ initialDelay: Duration.seconds(90), maxDelay: Duration.hours(2), multiplier: 3, jitter: false }),
+      'exponential backoff from 1 minute 30 seconds to 2 hours, times 3 per redrive, without jitter',
+    ],
+  ])('%s', (_name, backoff, expected) => {
+    expect(backoff.description).toBe(expected);
+  });
+});
+
+describe('ErrorFilter.description', () => {
+  test('the default names every error it denies', () => {
+    const description = ErrorFilter.allExceptUnfixable().description;
+    expect(description).toMatch(/^every error except those a redrive cannot fix: /);
+    for (const error of ErrorFilter.unfixableErrors()) expect(description).toContain(error);
+  });
+
+  test.each([
+    ['all', ErrorFilter.all(), 'every error, and executions that report no error'],
+    ['allowOnly', ErrorFilter.allowOnly(['Lambda.*', 'States.Timeout']), 'only errors matching Lambda.*, States.Timeout'],
+    ['deny', ErrorFilter.deny(['*Exception']), 'every error except those matching *Exception'],
+  ])('%s', (_name, filter, expected) => {
+    expect(filter.description).toBe(expected);
+  });
+
+  test('a filter keeps its own patterns when the caller changes the array it passed', () => {
+    const patterns = ['Lambda.*'];
+    const filter = ErrorFilter.allowOnly(patterns);
+    patterns.push('States.Timeout');
+    expect(filter.description).toBe('only errors matching Lambda.*');
+  });
+});
