@@ -11,6 +11,7 @@ import { createDashboard } from './private/dashboard';
 import { createDeadLetterQueue } from './private/dead-letter-queue';
 import { DelayedRedrives } from './private/delayed-redrives';
 import { failedExecutionRules } from './private/failed-execution-rules';
+import { letMapRunsBeRedriven } from './private/map-run-redrive';
 import { outcomeRule } from './private/outcome-rule';
 import { RedriveHandler } from './private/redrive-handler';
 import { resolveProps } from './private/resolve-props';
@@ -161,6 +162,7 @@ export class AutoRedrive extends Construct {
     }
 
     warnWhenWatchedTwice(this, settings.selection);
+    letMapRunsBeRedriven(this, settings.selection);
     validateTemplateLimits(this, {
       shareGrows: settings.selection.kind === 'LIST',
       advice: settings.selection.kind === 'LIST'
