@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Arn, ArnFormat, Annotations as CoreAnnotations, Stack } from 'aws-cdk-lib';
+import { App, Arn, ArnFormat, Annotations as CoreAnnotations, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { AutoRedrive } from '../src';
 
@@ -322,5 +323,22 @@ describe('state machines of the app covered by prefixes or allStateMachines', ()
     app.synth();
     expect([covered, other, generated, otherRegion].map(granted)).toEqual([true, true, true, false]);
     expect(warningsOf(operations, 'MapRunRedrive')).toEqual([]);
+  });
+});
+
+describe('cdk-nag', () => {
+  test('checks the policy the construct adds, and finds its wildcard acknowledged', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'nag-'));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'NagStack');
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [machine(stack, 'Orders', distributedMap(stack, 'Fan'))] });
+    Aspects.of(app).add(new AwsSolutionsChecks({ reports: true }));
+    app.synth();
+    const report = fs.readdirSync(outdir).find((file) => file.startsWith('AwsSolutions') && file.endsWith('NagReport.csv'))!;
+    const rows = fs.readFileSync(path.join(outdir, report), 'utf8').split('\n')
+      .filter((row) => row.includes('Orders/AutoRedriveMapRunRedrivePolicy/Resource'));
+    expect(rows).toEqual([expect.stringMatching(new RegExp('^"AwsSolutions-IAM5","NagStack/Orders/AutoRedriveMapRunRedrivePolicy/Resource","Suppressed",' +
+      '"\\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<Orders\\w+\\.Name>/\\*:\\*\\] A Distributed Map'))]);
+    expect(Annotations.fromStack(stack).findError('/NagStack/Orders/AutoRedriveMapRunRedrivePolicy/Resource', Match.anyValue())).toEqual([]);
   });
 });
