@@ -39,7 +39,8 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  *
  * At synth time the construct also checks that the stack stays within CloudFormation's limits (500
  * resources, a 1 MB template), and warns when another AutoRedrive of the app watches one of the
- * same state machines.
+ * same state machines. A watched state machine of the app with a Distributed Map gets the
+ * permission its role needs to redrive its Map Runs, when its role lacks it (see `stateMachines`).
  */
 export class AutoRedrive extends Construct {
   /**

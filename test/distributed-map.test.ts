@@ -274,6 +274,26 @@ describe('warnings where the construct cannot grant or cannot tell', () => {
       '{"Effect":"Allow","Action":"states:RedriveExecution","Resource":"arn:aws:states:us-east-1:123456789012:execution:orders/*:*"}')]);
   });
 
+  test('an imported role the app attaches the statement to: no warning, no policy', () => {
+    const stack = new Stack(new App(), 'TestStack', { env: US_EAST_1 });
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/orders');
+    new iam.Policy(stack, 'MapRuns', {
+      roles: [role],
+      statements: [new iam.PolicyStatement({ actions: ['states:RedriveExecution'], resources: ['arn:aws:states:us-east-1:123456789012:execution:orders/*:*'] })],
+    });
+    const orders = machine(stack, 'Orders', distributedMap(stack, 'Fan'), { stateMachineName: 'orders', role });
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [orders] });
+    expect(warningsOf(stack, 'MapRunRedrive')).toEqual([]);
+    expect(granted(orders)).toBe(false);
+  });
+
+  test('the same imported role without the statement: a warning', () => {
+    const stack = new Stack(new App(), 'TestStack', { env: US_EAST_1 });
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/orders');
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [machine(stack, 'Orders', distributedMap(stack, 'Fan'), { stateMachineName: 'orders', role })] });
+    expect(warningsOf(stack, NOT_GRANTED)).toHaveLength(1);
+  });
+
   test('an imported role without a Distributed Map: no warning', () => {
     const stack = new Stack(new App(), 'TestStack');
     const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/orders', { mutable: false });
