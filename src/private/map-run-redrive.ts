@@ -59,7 +59,7 @@ function protect(construct: Construct, machine: WatchedStateMachine): void {
   if (reading.readable && reading.distributedMaps.length === 0) return;
   const labels = reading.readable ? [...new Set(reading.distributedMaps.map((map) => map.label ?? '*'))] : ['*'];
   const evaluation = evaluationFor(resource, machine.name);
-  const statements = roleStatements(Stage.of(construct) ?? construct.node.root, stateMachine.role, evaluation);
+  const statements = roleStatements(Stage.of(stateMachine) ?? stateMachine.node.root, stateMachine.role, evaluation);
   const home = Stack.of(resource);
   const needed = labels.map((label) => evaluate(home.resolve(childExecutionsArn(stateMachine, machine.name, label)), evaluation(home)));
   if (needed.every((arn) => allows(statements, REDRIVE_ACTION, arn))) return;
