@@ -44,6 +44,12 @@ export interface AutoRedriveProps {
    * more customer managed policies than IAM attaches to one role by default (10) is refused at synth
    * time. For hundreds of state machines, or ones created later, watch them by name prefix instead.
    *
+   * A listed state machine with a Distributed Map (at any depth) needs its own role to allow
+   * `states:RedriveExecution` on `execution:<name>/*:*`, or a redrive fails again at the Map Run.
+   * When the state machine is defined in the app with an IAM role of the app that lacks it, the
+   * construct grants it in a policy beside the state machine; when it cannot (an imported state
+   * machine or role, a definition kept in S3), it warns at synth time with the statement to add.
+   *
    * @default - none: watch by name prefix or all state machines instead
    */
   readonly stateMachines?: sfn.IStateMachine[];
@@ -59,6 +65,11 @@ export interface AutoRedriveProps {
    * `execution:<prefix>*:*` only. Duplicates, and prefixes that another prefix in the list already
    * covers, are dropped.
    *
+   * The state machines of the app (in a stack of the same account and Region) whose name is known
+   * at synth time and starts with a prefix get the Distributed Map permission described under the
+   * state machines property, as if they were listed; state machines outside the app, or with a
+   * generated name, do not, and are not warned about.
+   *
    * Give exactly one of the state machines, state machine name prefixes and all state machines
    * properties.
    *
@@ -70,6 +81,10 @@ export interface AutoRedriveProps {
    * Watch every Standard state machine of the stack's account and Region, including state machines
    * created after the deployment. The handler may then redrive and describe any execution of the
    * account and Region.
+   *
+   * Every state machine of the app in a stack of the same account and Region gets the Distributed
+   * Map permission described under the state machines property, as if it were listed; state
+   * machines outside the app do not, and are not warned about.
    *
    * Give exactly one of the state machines, state machine name prefixes and all state machines
    * properties.

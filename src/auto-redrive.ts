@@ -11,6 +11,7 @@ import { createDashboard } from './private/dashboard';
 import { createDeadLetterQueue } from './private/dead-letter-queue';
 import { DelayedRedrives } from './private/delayed-redrives';
 import { failedExecutionRules } from './private/failed-execution-rules';
+import { letMapRunsBeRedriven } from './private/map-run-redrive';
 import { outcomeRule } from './private/outcome-rule';
 import { RedriveHandler } from './private/redrive-handler';
 import { resolveProps } from './private/resolve-props';
@@ -37,8 +38,9 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  * and sends them through the same path.
  *
  * At synth time the construct also checks that the stack stays within CloudFormation's limits (500
- * resources, a 1 MB template), and warns when another AutoRedrive of the app watches one of the
- * same state machines.
+ * resources, and a 1 MB template when the state machines are listed), and warns when another AutoRedrive of the app watches one of the
+ * same state machines. A watched state machine of the app with a Distributed Map gets the
+ * permission its role needs to redrive its Map Runs, when its role lacks it.
  *
  * @example
  * import { Duration } from 'aws-cdk-lib';
@@ -173,6 +175,7 @@ export class AutoRedrive extends Construct {
     }
 
     warnWhenWatchedTwice(this, settings.selection);
+    letMapRunsBeRedriven(this, settings.selection);
     validateTemplateLimits(this, {
       shareGrows: settings.selection.kind === 'LIST',
       advice: settings.selection.kind === 'LIST'

@@ -494,7 +494,9 @@ describe('state machines whose account and Region cannot be compared at synth ti
   ])('no warning for %s', (_name, env, build) => {
     const stack = newStack({ env });
     new AutoRedrive(stack, 'A', { stateMachines: [build(stack)] });
-    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    // An imported state machine's definition cannot be read: that warning is tested in distributed-map.test.ts.
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((warning) => String(warning.entry.data));
+    expect(warnings.filter((warning) => !warning.endsWith('[ack: cdk-stepfunctions-redrive:MapRunRedriveUnverified]'))).toEqual([]);
   });
 
   test('a state machine imported by name is granted on its literal name', () => {

@@ -85,7 +85,7 @@ function shownName(machine: WatchedStateMachine): string {
 }
 
 /** False only when the two stacks are known to be in different accounts or Regions. */
-function mayShareEnvironment(a: Stack, b: Stack): boolean {
+export function mayShareEnvironment(a: Stack, b: Stack): boolean {
   const differs = (x: string, y: string) => x !== y && Token.compareStrings(x, y) === TokenComparison.DIFFERENT;
   return !differs(a.account, b.account) && !differs(a.region, b.region);
 }
