@@ -1,0 +1,44 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { promisify } from 'util';
+import { NEWEST_TOOLCHAIN_DIR } from './location';
+import { ScenarioFindings } from '../nag-scenarios';
+
+/** What cdk-nag3-findings.ts printed: the versions that ran, and each scenario's findings. */
+export interface CdkNag3Run {
+  readonly awsCdkLibVersion: string;
+  readonly cdkNagVersion: string;
+  readonly scenarios: ({ readonly name: string } & ScenarioFindings)[];
+}
+
+const REPOSITORY_ROOT = path.join(__dirname, '..', '..', '..');
+const REQUIRED = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
+
+/** The versions test/toolchains/newest/package.json pins. */
+export function newestToolchainVersions(): Record<string, string> {
+  return JSON.parse(fs.readFileSync(path.join(NEWEST_TOOLCHAIN_DIR, 'package.json'), 'utf8')).dependencies;
+}
+
+/**
+ * Synthesizes the nag scenarios with cdk-nag 3 and the newest aws-cdk-lib, in a Node.js process
+ * where src/ is compiled by ts-node and 'aws-cdk-lib', 'constructs' and 'cdk-nag' resolve to
+ * test/toolchains/newest/node_modules.
+ */
+export async function runCdkNag3(): Promise<CdkNag3Run> {
+  const missing = REQUIRED.filter((name) => !fs.existsSync(path.join(NEWEST_TOOLCHAIN_DIR, 'node_modules', name, 'package.json')));
+  if (missing.length > 0) {
+    throw new Error(`The newest toolchain lacks ${missing.join(', ')} in ${NEWEST_TOOLCHAIN_DIR}/node_modules: ` +
+      'run `npx projen install:newest-toolchain` (`npx projen test` runs it).');
+  }
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--require', 'ts-node/register/transpile-only',
+    '--require', path.join(__dirname, 'resolve-from-newest.ts'),
+    path.join(__dirname, 'cdk-nag3-findings.ts'),
+  ], {
+    cwd: REPOSITORY_ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: path.join(REPOSITORY_ROOT, 'test', 'tsconfig.json') },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout);
+}
