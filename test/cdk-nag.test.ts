@@ -84,4 +84,12 @@ describe('cdk-nag 3 with the newest aws-cdk-lib: the AwsSolutions and Serverless
     expect(findings.construct).toEqual([]);
     expect(findings.nonCompliantQueueRules).toEqual(NON_COMPLIANT_QUEUE_RULES);
   });
+
+  test.each(SCENARIO_NAMES)('with %s, acknowledge exactly the cdk_nag metadata\'s rules, with their reasons, AwsSolutions-IAM5 finding by finding', (name) => {
+    const { validations, cdkNag2 } = run.scenarios.find((scenario) => scenario.name === name)!.acknowledgements;
+    const withoutFinding = (acknowledgement: string) => acknowledgement.replace(/^([\w-]+)\[[^\]]*\]: /, '$1: ');
+    expect([...new Set(validations.map(withoutFinding))].sort()).toEqual([...new Set(cdkNag2)].sort());
+    expect(validations.filter((acknowledgement) => acknowledgement.startsWith('AwsSolutions-IAM5:'))).toEqual([]);
+    expect(validations).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:scheduler:.+\/\*\]: /)]));
+  });
 });

@@ -1,7 +1,7 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { iamWildcardFindings } from './iam-wildcard-findings';
-import { acknowledgeValidationRules, ValidationRuleAcknowledgement } from './validations-acknowledgement';
+import { ValidationRuleAcknowledgement, validationRuleAcknowledger } from './validations-acknowledgement';
 
 /**
  * A cdk-nag finding the construct accepts on purpose, with the reason, so users who run cdk-nag on
@@ -31,11 +31,13 @@ export function acknowledgeNagFindings(construct: IConstruct, acknowledgements: 
     if (appliesToRegex !== undefined && !FINDINGS_OF_RULE[id]) throw new Error(`No findings are known for ${id}: it cannot apply to ${appliesToRegex}`);
   }
   writeCdkNag2Metadata(resource, acknowledgements);
+  const acknowledge = validationRuleAcknowledger();
+  if (!acknowledge) return;
   // Validation hooks run after every grant, aspect and prepare step, and before validation plugins:
   // the policy documents are final, and cdk-nag 3 has not looked yet.
   resource.node.addValidation({
     validate: () => {
-      acknowledgeValidationRules(resource, acknowledgements.flatMap((acknowledgement) => validationRules(resource, acknowledgement)));
+      acknowledge(resource, acknowledgements.flatMap((acknowledgement) => validationRules(resource, acknowledgement)));
       return [];
     },
   });

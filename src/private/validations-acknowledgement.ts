@@ -17,13 +17,13 @@ interface ValidationsClass {
 }
 
 /**
- * Acknowledges the rules with `Validations.of(scope).acknowledge()`, which validation plugins read
- * from the construct tree. Does nothing, and returns false, with an aws-cdk-lib that has no
- * acknowledgements: no validation plugin that reads them can run there.
+ * `Validations.of(scope).acknowledge()`, which validation plugins read from the construct tree, or
+ * undefined with an aws-cdk-lib that has no acknowledgements: no plugin that reads them runs there.
  */
-export function acknowledgeValidationRules(scope: IConstruct, rules: ValidationRuleAcknowledgement[]): boolean {
+export function validationRuleAcknowledger(): ((scope: IConstruct, rules: ValidationRuleAcknowledgement[]) => void) | undefined {
   const validations = (cdk as unknown as { Validations?: ValidationsClass }).Validations;
-  if (typeof validations?.prototype.acknowledge !== 'function') return false;
-  if (rules.length > 0) validations.of(scope).acknowledge(...rules);
-  return true;
+  if (typeof validations?.prototype.acknowledge !== 'function') return undefined;
+  return (scope, rules) => {
+    if (rules.length > 0) validations.of(scope).acknowledge(...rules);
+  };
 }

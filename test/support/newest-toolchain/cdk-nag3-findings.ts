@@ -1,43 +1,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
-import { NagFinding, NAG_SCENARIOS, scenarioApp, splitFindings } from '../nag-scenarios';
-
+import { App, Stack } from 'aws-cdk-lib';
 import type { CdkNag3Run } from './run-cdk-nag3';
+import { AUTO_REDRIVE_ID, NagFinding, NAG_SCENARIOS, scenarioApp, splitFindings } from '../nag-scenarios';
 
-/**
+/*
  * Run by runCdkNag3() in a child process with resolve-from-newest: synthesizes every scenario with
  * cdk-nag 3's AwsSolutions and Serverless packs registered as validation plugins, and prints, as
- * JSON, the versions that ran and each scenario's findings.
+ * JSON, the versions that ran and each scenario's findings and acknowledgements.
  */
 
-// Types of the newest aws-cdk-lib and of cdk-nag 3, which the tests' own toolchain does not have.
+// The newest aws-cdk-lib and cdk-nag 3, whose types the tests' own toolchain does not have.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { Validations } = require('aws-cdk-lib');
 const { AwsSolutionsChecks, ServerlessChecks } = require('cdk-nag');
 /* eslint-enable @typescript-eslint/no-require-imports */
 const PACKS = ['AwsSolutions', 'Serverless'];
-
-function packageVersion(name: string): string {
-  const entry = require.resolve(name);
-  const root = entry.slice(0, entry.lastIndexOf(`${path.sep}node_modules${path.sep}${name}${path.sep}`)) + `${path.sep}node_modules${path.sep}${name}`;
-  return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-}
-
-/**
- * Has the synth write the validation report without failing on its errors (the test reads them),
- * as it does when the CDK CLI reports them.
- */
+/** Has the synth write the validation report without failing on its errors, as it does under the CDK CLI. */
 const REPORT_WITHOUT_FAILING = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 
-/** The packs' violations, from the validation report the synth writes. */
-function validationFindings(app: App): NagFinding[] {
-  app.synth();
-  const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
-  return report.pluginReports
-    .filter((pluginReport) => PACKS.includes(pluginReport.pluginName))
-    .flatMap((pluginReport) => pluginReport.violations)
-    .flatMap((violation) => violation.violatingConstructs.map((construct) => ({ path: construct.constructPath, rule: violation.ruleName })));
+function packageVersion(name: string): string {
+  const marker = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
+  const entry = require.resolve(name);
+  return JSON.parse(fs.readFileSync(path.join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), 'package.json'), 'utf8')).version;
 }
 
 /** The part of aws-cdk-lib's validation-report.json read here. */
@@ -48,13 +33,43 @@ interface ValidationReport {
   }[];
 }
 
+/** The packs' violations, from the validation report the synth wrote. */
+function validationFindings(app: App): NagFinding[] {
+  const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+  return report.pluginReports
+    .filter((pluginReport) => PACKS.includes(pluginReport.pluginName))
+    .flatMap((pluginReport) => pluginReport.violations)
+    .flatMap((violation) => violation.violatingConstructs.map((construct) => ({ path: construct.constructPath, rule: violation.ruleName })));
+}
+
+/** `<id>: <reason>` of each `Validations` acknowledgement in the construct (cdk-nag 3 strips the `Annotation::` prefix too). */
+function validationsAcknowledgements(stack: Stack): string[] {
+  return stack.node.findChild(AUTO_REDRIVE_ID).node.findAll()
+    .flatMap((construct) => construct.node.metadata)
+    .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+    .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
+    .map(([id, reason]) => `${id.replace(/^annotation::/i, '')}: ${reason}`);
+}
+
+/** `<id>: <reason>` of each rule of the `cdk_nag` metadata that cdk-nag 2 reads, in the same synth. */
+function cdkNag2Acknowledgements(app: App, stack: Stack): string[] {
+  return Object.values(app.synth().getStackByName(stack.stackName).template.Resources)
+    .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? [])
+    .map((rule: { id: string; reason: string }) => `${rule.id}: ${rule.reason}`);
+}
+
 const run: CdkNag3Run = {
   awsCdkLibVersion: packageVersion('aws-cdk-lib'),
   cdkNagVersion: packageVersion('cdk-nag'),
   scenarios: NAG_SCENARIOS.map((scenario) => {
-    const { app } = scenarioApp(scenario, REPORT_WITHOUT_FAILING);
+    const { app, stack } = scenarioApp(scenario, REPORT_WITHOUT_FAILING);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-    return { name: scenario.name, ...splitFindings(validationFindings(app)) };
+    app.synth();
+    return {
+      name: scenario.name,
+      ...splitFindings(validationFindings(app)),
+      acknowledgements: { validations: validationsAcknowledgements(stack), cdkNag2: cdkNag2Acknowledgements(app, stack) },
+    };
   }),
 };
 process.stdout.write(JSON.stringify(run));

@@ -5,11 +5,17 @@ import { promisify } from 'util';
 import { NEWEST_TOOLCHAIN_DIR } from './location';
 import { ScenarioFindings } from '../nag-scenarios';
 
-/** What cdk-nag3-findings.ts printed: the versions that ran, and each scenario's findings. */
+/** What cdk-nag3-findings.ts printed: the versions that ran, and each scenario's findings and acknowledgements. */
 export interface CdkNag3Run {
   readonly awsCdkLibVersion: string;
   readonly cdkNagVersion: string;
-  readonly scenarios: ({ readonly name: string } & ScenarioFindings)[];
+  readonly scenarios: CdkNag3Scenario[];
+}
+
+export interface CdkNag3Scenario extends ScenarioFindings {
+  readonly name: string;
+  /** `<id>: <reason>` of each acknowledgement in the construct, for cdk-nag 3 and in the `cdk_nag` metadata for cdk-nag 2. */
+  readonly acknowledgements: { readonly validations: string[]; readonly cdkNag2: string[] };
 }
 
 const REPOSITORY_ROOT = path.join(__dirname, '..', '..', '..');
