@@ -1,9 +1,11 @@
+import * as path from 'path';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { AutoRedrive, AutoRedriveProps } from '../src';
 import { NagFinding, NAG_SCENARIOS, NagScenario, scenarioApp, ScenarioFindings, splitFindings } from './support/nag-scenarios';
-import { CdkNag3Run, newestToolchainVersions, runCdkNag3 } from './support/newest-toolchain/run-cdk-nag3';
+import { NEWEST_TOOLCHAIN_DIR } from './support/newest-toolchain/location';
+import { CdkNag3Run, NEWEST_TOOLCHAIN_PACKAGES, newestToolchainVersions, runCdkNag3 } from './support/newest-toolchain/run-cdk-nag3';
 import { standardStateMachine } from './support/stacks';
 
 /** The rules every pack run must report on the non-compliant queue beside the construct. */
@@ -76,6 +78,7 @@ describe('cdk-nag 3 with the newest aws-cdk-lib: the AwsSolutions and Serverless
     expect(run.cdkNagVersion).toMatch(/^3\./);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(run.awsCdkLibVersion).not.toEqual(require('aws-cdk-lib/package.json').version);
+    expect(run.loadedFrom).toEqual(Object.fromEntries(NEWEST_TOOLCHAIN_PACKAGES.map((name) => [name, [path.join(NEWEST_TOOLCHAIN_DIR, 'node_modules', name)]])));
     expect(run.scenarios.map((scenario) => scenario.name)).toEqual(SCENARIO_NAMES);
   });
 

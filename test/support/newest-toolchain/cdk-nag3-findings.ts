@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import type { CdkNag3Run } from './run-cdk-nag3';
+import { CdkNag3Run, NEWEST_TOOLCHAIN_PACKAGES } from './run-cdk-nag3';
 import { AUTO_REDRIVE_ID, NagFinding, NAG_SCENARIOS, scenarioApp, splitFindings } from '../nag-scenarios';
 
 /*
@@ -19,10 +19,20 @@ const PACKS = ['AwsSolutions', 'Serverless'];
 /** Has the synth write the validation report without failing on its errors, as it does under the CDK CLI. */
 const REPORT_WITHOUT_FAILING = { '@aws-cdk/core:failSynthOnValidationErrors': false };
 
-function packageVersion(name: string): string {
+/** The folder of the copy of package `name` that holds `file`, or undefined. */
+function packageFolder(file: string, name: string): string | undefined {
   const marker = `${path.sep}node_modules${path.sep}${name}${path.sep}`;
-  const entry = require.resolve(name);
-  return JSON.parse(fs.readFileSync(path.join(entry.slice(0, entry.lastIndexOf(marker) + marker.length), 'package.json'), 'utf8')).version;
+  const at = file.lastIndexOf(marker);
+  return at < 0 ? undefined : file.slice(0, at + marker.length - 1);
+}
+
+function packageVersion(name: string): string {
+  return JSON.parse(fs.readFileSync(path.join(packageFolder(require.resolve(name), name)!, 'package.json'), 'utf8')).version;
+}
+
+/** The folders of each copy of the package that the process loaded modules from. */
+function loadedCopies(name: string): string[] {
+  return [...new Set(Object.keys(require.cache).flatMap((file) => packageFolder(file, name) ?? []))];
 }
 
 /** The part of aws-cdk-lib's validation-report.json read here. */
@@ -58,18 +68,20 @@ function cdkNag2Acknowledgements(app: App, stack: Stack): string[] {
     .map((rule: { id: string; reason: string }) => `${rule.id}: ${rule.reason}`);
 }
 
+const scenarios = NAG_SCENARIOS.map((scenario) => {
+  const { app, stack } = scenarioApp(scenario, REPORT_WITHOUT_FAILING);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  app.synth();
+  return {
+    name: scenario.name,
+    ...splitFindings(validationFindings(app)),
+    acknowledgements: { validations: validationsAcknowledgements(stack), cdkNag2: cdkNag2Acknowledgements(app, stack) },
+  };
+});
 const run: CdkNag3Run = {
   awsCdkLibVersion: packageVersion('aws-cdk-lib'),
   cdkNagVersion: packageVersion('cdk-nag'),
-  scenarios: NAG_SCENARIOS.map((scenario) => {
-    const { app, stack } = scenarioApp(scenario, REPORT_WITHOUT_FAILING);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-    app.synth();
-    return {
-      name: scenario.name,
-      ...splitFindings(validationFindings(app)),
-      acknowledgements: { validations: validationsAcknowledgements(stack), cdkNag2: cdkNag2Acknowledgements(app, stack) },
-    };
-  }),
+  loadedFrom: Object.fromEntries(NEWEST_TOOLCHAIN_PACKAGES.map((name) => [name, loadedCopies(name)])),
+  scenarios,
 };
 process.stdout.write(JSON.stringify(run));

@@ -9,6 +9,8 @@ import { ScenarioFindings } from '../nag-scenarios';
 export interface CdkNag3Run {
   readonly awsCdkLibVersion: string;
   readonly cdkNagVersion: string;
+  /** The folders of each copy of 'aws-cdk-lib', 'constructs' and 'cdk-nag' that the process loaded modules from. */
+  readonly loadedFrom: Record<string, string[]>;
   readonly scenarios: CdkNag3Scenario[];
 }
 
@@ -19,7 +21,8 @@ export interface CdkNag3Scenario extends ScenarioFindings {
 }
 
 const REPOSITORY_ROOT = path.join(__dirname, '..', '..', '..');
-const REQUIRED = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
+/** The packages the child process loads from the newest toolchain only. */
+export const NEWEST_TOOLCHAIN_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
 
 /** The versions test/toolchains/newest/package.json pins. */
 export function newestToolchainVersions(): Record<string, string> {
@@ -32,7 +35,7 @@ export function newestToolchainVersions(): Record<string, string> {
  * test/toolchains/newest/node_modules.
  */
 export async function runCdkNag3(): Promise<CdkNag3Run> {
-  const missing = REQUIRED.filter((name) => !fs.existsSync(path.join(NEWEST_TOOLCHAIN_DIR, 'node_modules', name, 'package.json')));
+  const missing = NEWEST_TOOLCHAIN_PACKAGES.filter((name) => !fs.existsSync(path.join(NEWEST_TOOLCHAIN_DIR, 'node_modules', name, 'package.json')));
   if (missing.length > 0) {
     throw new Error(`The newest toolchain lacks ${missing.join(', ')} in ${NEWEST_TOOLCHAIN_DIR}/node_modules: ` +
       'run `npx projen install:newest-toolchain` (`npx projen test` runs it).');
