@@ -28,7 +28,9 @@ const FINDINGS_OF_RULE: Record<string, (resource: CfnResource) => string[]> = {
 export function acknowledgeNagFindings(construct: IConstruct, acknowledgements: NagAcknowledgement[]): void {
   const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild as CfnResource;
   for (const { id, appliesToRegex } of acknowledgements) {
-    if (appliesToRegex !== undefined && !FINDINGS_OF_RULE[id]) throw new Error(`No findings are known for ${id}: it cannot apply to ${appliesToRegex}`);
+    if (appliesToRegex === undefined) continue;
+    if (!FINDINGS_OF_RULE[id]) throw new Error(`No findings are known for ${id}: it cannot apply to ${appliesToRegex}`);
+    parseRegex(appliesToRegex);
   }
   writeCdkNag2Metadata(resource, acknowledgements);
   const acknowledge = validationRuleAcknowledger();
