@@ -25,6 +25,11 @@ const FINDINGS_OF_RULE: Record<string, (resource: CfnResource) => string[]> = {
   'AwsSolutions-IAM5': iamWildcardFindings,
 };
 
+/**
+ * Acknowledges the findings on the resource (a construct's default child): in its `cdk_nag`
+ * metadata now, and, with an aws-cdk-lib that has them, as `Validations` acknowledgements when
+ * the construct tree is validated.
+ */
 export function acknowledgeNagFindings(construct: IConstruct, acknowledgements: NagAcknowledgement[]): void {
   const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild as CfnResource;
   for (const { id, appliesToRegex } of acknowledgements) {
