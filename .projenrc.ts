@@ -68,6 +68,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // projen adds the default reporter and jest-junit; this one adds a countable closing line.
       reporters: [['<rootDir>/test/support/summary-reporter.js', {}]] as any,
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      // The newest toolchain's aws-cdk-lib and cdk-nag are for a child process, not for Jest's module map.
+      modulePathIgnorePatterns: ['<rootDir>/test/toolchains/'],
       testTimeout: 30_000,
     },
   },
@@ -149,6 +151,17 @@ const example = project.addTask('example', {
 });
 example.spawn(handlerBundle.bundleTask);
 example.exec('ts-node --project examples/tsconfig.json examples/app.ts');
+
+// test/cdk-nag.test.ts also runs the construct with cdk-nag 3 and the newest aws-cdk-lib, installed
+// from their own lockfile; again only when the lockfile is newer than the last install.
+const NEWEST_TOOLCHAIN = 'test/toolchains/newest';
+project.gitignore.addPatterns(`/${NEWEST_TOOLCHAIN}/node_modules/`);
+const installNewestToolchain = project.addTask('install:newest-toolchain', {
+  description: `Install ${NEWEST_TOOLCHAIN} (the newest aws-cdk-lib and cdk-nag 3, for test/cdk-nag.test.ts) from its lockfile`,
+  cwd: NEWEST_TOOLCHAIN,
+});
+installNewestToolchain.exec('[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund');
+project.testTask.prependSpawn(installNewestToolchain);
 
 // In CI (the build runs docgen before test), a generated file that differs from the commit means
 // someone forgot to commit what `npx projen` or the build generated.

@@ -1,141 +1,98 @@
-import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import * as path from 'path';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { AutoRedrive, AutoRedriveProps, Backoff, Sweep } from '../src';
+import { AutoRedrive, AutoRedriveProps } from '../src';
+import { NagFinding, NAG_SCENARIOS, NagScenario, scenarioApp, ScenarioFindings, splitFindings } from './support/nag-scenarios';
+import { NEWEST_TOOLCHAIN_DIR } from './support/newest-toolchain/location';
+import { CdkNag3Run, NEWEST_TOOLCHAIN_PACKAGES, newestToolchainVersions, runCdkNag3 } from './support/newest-toolchain/run-cdk-nag3';
 import { standardStateMachine } from './support/stacks';
 
-/** cdk-nag findings on the AutoRedrive's resources, after its own acknowledgements. */
-function findings(build: (stack: Stack) => void): string[] {
-  const app = new App();
-  const stack = new Stack(app, 'NagStack');
-  build(stack);
-  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
-  Aspects.of(stack).add(new ServerlessChecks({ verbose: true }));
+/** The rules every pack run must report on the non-compliant queue beside the construct. */
+const NON_COMPLIANT_QUEUE_RULES = ['AwsSolutions-SQS3', 'AwsSolutions-SQS4', 'Serverless-SQSRedrivePolicy'];
+const SCENARIO_NAMES = NAG_SCENARIOS.map((scenario) => scenario.name);
+
+/** cdk-nag 2's findings, from the annotations its aspects leave: `<rule>[<finding>]: <message>`. */
+function cdkNag2Findings(scenario: NagScenario): ScenarioFindings {
+  const { app, stack } = scenarioApp(scenario);
+  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  Aspects.of(app).add(new ServerlessChecks({ verbose: true }));
   app.synth();
   const annotations = Annotations.fromStack(stack);
-  return [...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
-    .filter((finding) => finding.id.includes('/AutoRedrive/'))
-    .map((finding) => `${finding.id}: ${String(finding.entry.data).split(':')[0]}`);
+  return splitFindings([...annotations.findError('*', Match.anyValue()), ...annotations.findWarning('*', Match.anyValue())]
+    .map((annotation): NagFinding => ({ path: annotation.id, rule: /^[\w-]+(\[[^\]]*\])?/.exec(String(annotation.entry.data))![0] })));
 }
 
-/** Where a user sends outcome events: a topic, with a dead-letter queue for what EventBridge cannot deliver. */
-function ticketTarget(stack: Stack): events.IRuleTarget {
-  const deadLetterQueue = new sqs.Queue(stack, 'TicketDeadLetters', { enforceSSL: true });
-  return new targets.SnsTopic(new sns.Topic(stack, 'Tickets', { enforceSSL: true }), { deadLetterQueue });
+/** The `cdk_nag` metadata rules of every resource of a new stack with one AutoRedrive. */
+function cdkNag2Acknowledgements(props: AutoRedriveProps | ((stack: Stack) => AutoRedriveProps)): any[] {
+  const app = new App();
+  const stack = new Stack(app, 'NagStack');
+  new AutoRedrive(stack, 'AutoRedrive', typeof props === 'function' ? props(stack) : props);
+  return Object.values(app.synth().getStackByName('NagStack').template.Resources)
+    .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
 }
 
-describe('cdk-nag AwsSolutions and Serverless packs', () => {
-  test('find nothing unacknowledged in the default construct', () => {
-    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] }))).toEqual([]);
+describe('cdk-nag 2 with the lowest supported aws-cdk-lib: the AwsSolutions and Serverless packs', () => {
+  test.each(SCENARIO_NAMES)('find nothing unacknowledged with %s, and the non-compliant queue beside it', (name) => {
+    const findings = cdkNag2Findings(NAG_SCENARIOS.find((scenario) => scenario.name === name)!);
+    expect(findings.construct).toEqual([]);
+    expect(findings.nonCompliantQueueRules).toEqual(NON_COMPLIANT_QUEUE_RULES);
   });
 
-  test('find nothing unacknowledged with many state machines and a customer managed key', () => {
-    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', {
-      stateMachines: Array.from({ length: 60 }, (_, i) => standardStateMachine(stack, `M${i}`)),
-      deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
-    }))).toEqual([]);
-  });
-
-  test('find nothing unacknowledged with tracing, a dashboard, a custom bus and no backoff', () => {
-    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', {
-      stateMachines: [standardStateMachine(stack, 'M')],
-      tracing: true,
-      dashboard: true,
-      backoff: Backoff.none(),
-      outcomeEventBus: new events.EventBus(stack, 'Bus'),
-    }))).toEqual([]);
-  });
-
-  test('find nothing unacknowledged with name prefixes, outcome events, detailed metrics and a dashboard', () => {
-    expect(findings((stack) => {
-      const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', {
-        stateMachineNamePrefixes: ['orders-', 'billing', 'shipping-eu'],
-        outcomeEvents: true,
-        detailedMetrics: true,
-        dashboard: true,
-      });
-      autoRedrive.onRedriveExhausted('Exhausted', { target: ticketTarget(stack) });
-    })).toEqual([]);
-  });
-
-  test('find nothing unacknowledged with many long name prefixes', () => {
-    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', {
-      stateMachineNamePrefixes: Array.from({ length: 60 }, (_, i) => `${i}-`.padEnd(80, 'p')),
-    }))).toEqual([]);
-  });
-
-  test('find nothing unacknowledged with every state machine, tracing, a custom bus and an on*() method', () => {
-    expect(findings((stack) => {
-      const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', {
-        allStateMachines: true,
-        tracing: true,
-        outcomeEventBus: new events.EventBus(stack, 'Bus'),
-        backoff: Backoff.none(),
-      });
-      autoRedrive.onOutcome('Everything', { target: ticketTarget(stack) });
-    })).toEqual([]);
-  });
-
-  test.each<[string, AutoRedriveProps, string]>([
-    ['name prefixes', { stateMachineNamePrefixes: ['orders-'] }, 'stateMachineNamePrefixes: each wildcard covers'],
-    ['every state machine', { allStateMachines: true }, 'allStateMachines: the construct watches every state machine'],
-  ])('with %s, the execution wildcards are acknowledged with their own reason', (_name, props, reason) => {
-    const app = new App();
-    const stack = new Stack(app, 'NagStack');
-    new AutoRedrive(stack, 'AutoRedrive', props);
-    const template = app.synth().getStackByName('NagStack').template;
-    const acknowledgements = Object.values(template.Resources)
-      .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
-    const executions = acknowledgements.filter((a: any) => a.id === 'AwsSolutions-IAM5' && a.applies_to[0].regex.includes(':execution:'));
-    expect(executions).toEqual([expect.objectContaining({ reason: expect.stringContaining(reason) })]);
-    expect(executions[0].reason.length).toBeGreaterThan(40);
-  });
-
-  test.each<[string, AutoRedriveProps]>([
-    ['name prefixes, a sweep every 15 minutes', { stateMachineNamePrefixes: ['orders-', 'billing'], sweep: Sweep.every(Duration.minutes(15)) }],
-    ['every state machine, the default sweep, tracing', { allStateMachines: true, tracing: true }],
-    ['name prefixes, the sweep off', { stateMachineNamePrefixes: ['orders-'], sweep: Sweep.off() }],
-  ])('find nothing unacknowledged with %s', (_name, props) => {
-    expect(findings((stack) => new AutoRedrive(stack, 'AutoRedrive', props))).toEqual([]);
-  });
-
-  test.each<[string, AutoRedriveProps, string]>([
-    ['name prefixes', { stateMachineNamePrefixes: ['orders-'] }, 'The sweep with stateMachineNamePrefixes'],
-    ['every state machine', { allStateMachines: true }, 'The sweep with allStateMachines'],
-  ])('with %s, the sweep\'s ListExecutions and ListStateMachines wildcards are acknowledged with their reasons', (_name, props, reason) => {
-    const app = new App();
-    const stack = new Stack(app, 'NagStack');
-    new AutoRedrive(stack, 'AutoRedrive', props);
-    const template = app.synth().getStackByName('NagStack').template;
-    const acknowledgements = Object.values(template.Resources)
-      .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
-    expect(acknowledgements.filter((a: any) => a.applies_to?.[0].regex.includes(':stateMachine:'))).toEqual([
-      expect.objectContaining({ id: 'AwsSolutions-IAM5', reason: expect.stringContaining(reason) }),
-    ]);
-    expect(acknowledgements.filter((a: any) => a.reason.includes('ListStateMachines'))).toEqual([
+  test.each<[string, AutoRedriveProps, string, string]>([
+    ['name prefixes', { stateMachineNamePrefixes: ['orders-'] }, 'stateMachineNamePrefixes: each wildcard covers', 'The sweep with stateMachineNamePrefixes'],
+    ['every state machine', { allStateMachines: true }, 'allStateMachines: the construct watches every state machine', 'The sweep with allStateMachines'],
+  ])('with %s, the execution, ListExecutions and ListStateMachines wildcards are acknowledged with their own reasons', (_name, props, executions, sweep) => {
+    const acknowledgements = cdkNag2Acknowledgements(props);
+    const regexes = (fragment: string) => acknowledgements.filter((a) => a.applies_to?.[0].regex.includes(fragment));
+    expect(regexes(':execution:')).toEqual([expect.objectContaining({ id: 'AwsSolutions-IAM5', reason: expect.stringContaining(executions) })]);
+    expect(regexes(':stateMachine:')).toEqual([expect.objectContaining({ id: 'AwsSolutions-IAM5', reason: expect.stringContaining(sweep) })]);
+    expect(acknowledgements.filter((a) => a.reason.includes('ListStateMachines'))).toEqual([
       expect.objectContaining({ id: 'AwsSolutions-IAM5', applies_to: [{ regex: '/^Resource::\\*$/' }] }),
     ]);
+    for (const acknowledgement of acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(40);
   });
 
   test('every acknowledgement carries a reason', () => {
-    const app = new App();
-    const stack = new Stack(app, 'NagStack');
-    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
-    const template = app.synth().getStackByName('NagStack').template;
-    const acknowledgements = Object.values(template.Resources)
-      .flatMap((resource: any) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? []);
-    expect(acknowledgements.map((a: any) => a.id).sort()).toEqual([
+    const acknowledgements = cdkNag2Acknowledgements((stack) => ({ stateMachines: [standardStateMachine(stack, 'M')] }));
+    expect(acknowledgements.map((a) => a.id).sort()).toEqual([
       'AwsSolutions-IAM5', 'AwsSolutions-IAM5',
       'AwsSolutions-SQS3', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing', 'Serverless-SQSRedrivePolicy',
     ]);
     for (const acknowledgement of acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(40);
-    const wildcards = acknowledgements.filter((a: any) => a.id === 'AwsSolutions-IAM5').flatMap((a: any) => a.applies_to.map((x: any) => x.regex));
+    const wildcards = acknowledgements.filter((a) => a.id === 'AwsSolutions-IAM5').flatMap((a) => a.applies_to.map((x: any) => x.regex));
     expect(wildcards).toEqual(expect.arrayContaining([expect.stringContaining(':execution:'), expect.stringContaining(':schedule\\/')]));
     expect(wildcards.join()).not.toContain(':rule');
+  });
+});
+
+describe('cdk-nag 3 with the newest aws-cdk-lib: the AwsSolutions and Serverless packs as validation plugins', () => {
+  let run: CdkNag3Run;
+  beforeAll(async () => {
+    run = await runCdkNag3();
+  }, 300_000);
+
+  test('ran the versions test/toolchains/newest pins, not the lowest supported aws-cdk-lib', () => {
+    const pinned = newestToolchainVersions();
+    expect({ awsCdkLib: run.awsCdkLibVersion, cdkNag: run.cdkNagVersion }).toEqual({ awsCdkLib: pinned['aws-cdk-lib'], cdkNag: pinned['cdk-nag'] });
+    expect(run.cdkNagVersion).toMatch(/^3\./);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(run.awsCdkLibVersion).not.toEqual(require('aws-cdk-lib/package.json').version);
+    expect(run.loadedFrom).toEqual(Object.fromEntries(NEWEST_TOOLCHAIN_PACKAGES.map((name) => [name, [path.join(NEWEST_TOOLCHAIN_DIR, 'node_modules', name)]])));
+    expect(run.scenarios.map((scenario) => scenario.name)).toEqual(SCENARIO_NAMES);
+  });
+
+  test.each(SCENARIO_NAMES)('find nothing unacknowledged with %s, and the non-compliant queue beside it', (name) => {
+    const findings = run.scenarios.find((scenario) => scenario.name === name)!;
+    expect(findings.construct).toEqual([]);
+    expect(findings.nonCompliantQueueRules).toEqual(NON_COMPLIANT_QUEUE_RULES);
+  });
+
+  test.each(SCENARIO_NAMES)('with %s, acknowledge exactly the cdk_nag metadata\'s rules, with their reasons, AwsSolutions-IAM5 finding by finding', (name) => {
+    const { validations, cdkNag2 } = run.scenarios.find((scenario) => scenario.name === name)!.acknowledgements;
+    const withoutFinding = (acknowledgement: string) => acknowledgement.replace(/^([\w-]+)\[[^\]]*\]: /, '$1: ');
+    expect([...new Set(validations.map(withoutFinding))].sort()).toEqual([...new Set(cdkNag2)].sort());
+    expect(validations.filter((acknowledgement) => acknowledgement.startsWith('AwsSolutions-IAM5:'))).toEqual([]);
+    expect(validations).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:scheduler:.+\/\*\]: /)]));
   });
 });

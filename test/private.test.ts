@@ -1,4 +1,7 @@
+import { Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as fc from 'fast-check';
+import { acknowledgeNagFindings } from '../src/private/nag-acknowledgements';
 import { distinctPrefixes } from '../src/private/selection';
 import { splitByLength } from '../src/private/split-by-length';
 import { errorPatternProblem, matchesErrorPattern } from '../src/shared/error-pattern';
@@ -68,5 +71,20 @@ describe('error patterns', () => {
 
   test.each(['States.Timeout', 'Lambda.*', '*', 'My Error (custom)'])('%j is valid', (pattern) => {
     expect(errorPatternProblem(pattern)).toBeUndefined();
+  });
+});
+
+describe('acknowledgeNagFindings', () => {
+  const reason = 'A reason long enough for cdk-nag.';
+
+  test('refuses findings of a rule whose findings it cannot name, for either cdk-nag', () => {
+    const queue = new sqs.Queue(new Stack(), 'Queue');
+    expect(() => acknowledgeNagFindings(queue, [{ id: 'AwsSolutions-SQS3', reason, appliesToRegex: '/^Resource::\\*$/' }]))
+      .toThrow('No findings are known for AwsSolutions-SQS3: it cannot apply to /^Resource::\\*$/');
+  });
+
+  test('refuses a regex outside cdk-nag 2\'s /pattern/ notation', () => {
+    const queue = new sqs.Queue(new Stack(), 'Queue');
+    expect(() => acknowledgeNagFindings(queue, [{ id: 'AwsSolutions-IAM5', reason, appliesToRegex: '^Resource::\\*$' }])).toThrow('Not a /regex/: ^Resource::\\*$');
   });
 });
