@@ -148,6 +148,13 @@ const example = project.addTask('example', {
 example.spawn(handlerBundle.bundleTask);
 example.exec('ts-node --project examples/tsconfig.json examples/app.ts');
 
+const demo = project.addTask('demo', {
+  description: 'Run the demo in examples/demo/ locally: its synthesized handler against a local stand-in for AWS, in a few seconds',
+});
+demo.spawn(handlerBundle.bundleTask);
+// Type errors are the typecheck task's; the demo is only transpiled here, to start fast.
+demo.exec('ts-node --transpile-only --project examples/tsconfig.json examples/demo/local/run-locally.ts');
+
 // The demo's integration test (examples/demo/integ.*.ts), run by integ-runner. Type errors are the
 // typecheck task's; the app is only transpiled here.
 const integRunner = 'integ-runner --directory examples/demo --language typescript --app "ts-node --transpile-only --project examples/tsconfig.json {filePath}"';
