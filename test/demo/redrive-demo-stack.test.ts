@@ -1,8 +1,8 @@
 import { App, Aspects } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { RedriveDemoStack } from '../../examples/demo/redrive-demo-stack';
 import { WorkflowStandIn } from '../../examples/demo/local/workflow-stand-in';
+import { RedriveDemoStack } from '../../examples/demo/redrive-demo-stack';
 import { deployToFake } from '../support/deploy-to-fake';
 import { FakeAws } from '../support/fake-aws/server';
 
