@@ -174,6 +174,8 @@ const integDeploy = project.addTask('integ:deploy', {
 });
 integDeploy.spawn(handlerBundle.bundleTask);
 integDeploy.exec(`${integRunner} --force --update-on-failed --parallel-regions "\${AWS_REGION:-us-east-1}"`);
+// integ-runner writes the whole cloud assembly, bundles included: reviews fold it away.
+project.gitattributes.addAttributes('/examples/demo/*.snapshot/**', 'linguist-generated');
 
 // In CI (the build runs docgen before test), a generated file that differs from the commit means
 // someone forgot to commit what `npx projen` or the build generated.
