@@ -44,6 +44,7 @@ export class RedriveDemoStack extends Stack {
       timeout: Duration.seconds(10),
       memorySize: 128,
       tracing: lambda.Tracing.ACTIVE,
+      logGroup: new logs.LogGroup(this, 'FlakyStepLogs', { retention: logs.RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY }),
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'Workflow', {
