@@ -1,5 +1,3 @@
-import * as path from 'path';
-
 /** A clock the tests move by hand. Starts at the real time unless told otherwise. */
 export class ManualClock {
   private current: number;
@@ -47,11 +45,8 @@ export class ScaledClock extends ManualClock {
   }
 }
 
-/** Preloaded with `node -r`, this file puts a process on the clock that `virtualTimeEnvironment` describes. */
-export const VIRTUAL_TIME_PRELOAD = path.join(__dirname, 'virtual-time.js');
-
 /**
- * The environment with which a process that preloads VIRTUAL_TIME_PRELOAD follows a ScaledClock of
+ * The environment with which a process that loads virtual-time.js first follows a ScaledClock of
  * `factor` from `origin` (without the shifts of its advance() and set()).
  */
 export function virtualTimeEnvironment(clock: { readonly factor: number; readonly origin: number }): Record<string, string> {
