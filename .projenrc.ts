@@ -57,6 +57,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Test tooling.
     'cdk-nag@2.38.2',
     'fast-check',
+    // The demo's integration test: the alpha that matches the aws-cdk-lib floor, and its runner.
+    '@aws-cdk/integ-tests-alpha@2.177.0-alpha.0',
+    '@aws-cdk/integ-runner',
   ],
 
   jestOptions: {
@@ -162,6 +165,36 @@ const installNewestToolchain = project.addTask('install:newest-toolchain', {
 });
 installNewestToolchain.exec('[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund');
 project.testTask.prependSpawn(installNewestToolchain);
+
+const demo = project.addTask('demo', {
+  description: 'Run the demo in examples/demo/ locally: its synthesized handler against a local stand-in for AWS, in a few seconds',
+});
+// Skipped when the caller has built the bundle (the test task, whose other tests load it meanwhile).
+demo.spawn(handlerBundle.bundleTask, { condition: 'node -e "process.exit(process.env.HANDLER_BUNDLE_BUILT ? 1 : 0)"' });
+// Type errors are the typecheck task's; the demo is only transpiled here, to start fast.
+demo.exec('ts-node --transpile-only --project examples/tsconfig.json examples/demo/local/run-locally.ts');
+
+// The demo's integration test (examples/demo/integ.*.ts), run by integ-runner. Type errors are the
+// typecheck task's; the app is only transpiled here.
+const integRunner = 'integ-runner --directory examples/demo --language typescript --app "ts-node --transpile-only --project examples/tsconfig.json {filePath}"';
+const integSnapshot = project.addTask('integ:snapshot', {
+  description: 'Check that the demo\'s integration test synthesizes to its committed snapshot (no AWS account needed)',
+});
+integSnapshot.spawn(handlerBundle.bundleTask);
+integSnapshot.exec(integRunner);
+project.testTask.spawn(integSnapshot);
+const integUpdate = project.addTask('integ:update', {
+  description: 'Rewrite the demo\'s integration test snapshot when it no longer matches, without deploying',
+});
+integUpdate.spawn(handlerBundle.bundleTask);
+integUpdate.exec(`${integRunner} --update-on-failed --dry-run`);
+const integDeploy = project.addTask('integ:deploy', {
+  description: 'Deploy the demo to your AWS account (AWS_REGION, us-east-1 unless set), run its assertions, destroy it, and update the snapshot',
+});
+integDeploy.spawn(handlerBundle.bundleTask);
+integDeploy.exec(`${integRunner} --force --update-on-failed --parallel-regions "\${AWS_REGION:-us-east-1}"`);
+// integ-runner writes the whole cloud assembly, bundles included: reviews fold it away.
+project.gitattributes.addAttributes('/examples/demo/*.snapshot/**', 'linguist-generated');
 
 // In CI (the build runs docgen before test), a generated file that differs from the commit means
 // someone forgot to commit what `npx projen` or the build generated.

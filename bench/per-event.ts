@@ -1,11 +1,11 @@
 import { performance } from 'perf_hooks';
 import { buildBaselineBundle, buildCacheMiddlewareBundle, OUR_BUNDLE } from './support/bundles';
-import { Containers } from './support/containers';
 import { deployForBench } from './support/environment';
 import { median, numberFromEnvironment, QUICK, round } from './support/stats';
 import { decide } from '../lambda/redrive/decide';
 import { parseFailureEvent } from '../lambda/redrive/failure-event';
 import { HandlerPolicy } from '../src/shared/contract';
+import { Containers } from '../test/support/containers';
 import { executionArn, failureEvent } from '../test/support/events';
 import { FakeAws } from '../test/support/fake-aws/server';
 

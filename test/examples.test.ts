@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { OrderPipelineStack } from '../examples/order-pipeline-stack';
+import { synthesizedHandlerOf } from './support/cloud-assembly';
 import { deployToFake, FakeDeployment } from './support/deploy-to-fake';
 import { executionArn, failureEvent } from './support/events';
 import { FakeAws } from './support/fake-aws/server';
@@ -22,10 +23,7 @@ describe('examples/ OrderPipelineStack', () => {
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   const resources: Record<string, any> = artifact.template.Resources;
-  const [handlerResource] = Object.entries(resources)
-    .filter(([id, resource]) => resource.Type === 'AWS::Lambda::Function' && id.startsWith('AutoRedriveHandler'))
-    .map(([, resource]) => resource);
-  const bundleDir = assetDirectory(assembly.directory, artifact.id, handlerResource.Properties.Code.S3Key);
+  const { resource: handlerResource, bundleDir } = synthesizedHandlerOf(assembly, artifact);
   const [machineId] = Object.keys(resources).filter((id) => resources[id].Type === 'AWS::StepFunctions::StateMachine');
 
   let fake: FakeAws;
@@ -128,12 +126,3 @@ describe('examples/ OrderPipelineStack', () => {
     expect(fake.callsOf('CreateSchedule').filter((call) => call.Target.Input.includes('order-3'))).toHaveLength(2);
   });
 });
-
-/** Where the cloud assembly keeps the file asset that the template deploys under `objectKey`. */
-function assetDirectory(assemblyDir: string, stackArtifactId: string, objectKey: string): string {
-  const manifest = JSON.parse(fs.readFileSync(path.join(assemblyDir, `${stackArtifactId}.assets.json`), 'utf8'));
-  const asset: any = Object.values(manifest.files)
-    .find((file: any) => Object.values(file.destinations).some((destination: any) => destination.objectKey === objectKey));
-  if (!asset) throw new Error(`no file asset is deployed as ${objectKey}`);
-  return path.join(assemblyDir, asset.source.path);
-}

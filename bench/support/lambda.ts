@@ -1,5 +1,5 @@
 import { performance } from 'perf_hooks';
-import { Containers, Invocation } from './containers';
+import { Containers, Invocation } from '../../test/support/containers';
 
 /**
  * Lambda's asynchronous invocation, as the storms need it: events wait in a queue until one of the

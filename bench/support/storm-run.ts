@@ -1,10 +1,10 @@
 import * as os from 'os';
 import { OUR_BUNDLE } from './bundles';
-import { Containers } from './containers';
 import { AsyncLambda } from './lambda';
 import { median, Spread, spreadOf } from './stats';
 import { AutoRedriveProps } from '../../src';
 import { autoRedriveTemplate } from '../../test/support/auto-redrive-template';
+import { Containers } from '../../test/support/containers';
 import { deployToFake } from '../../test/support/deploy-to-fake';
 import { executionArn, failureEvent } from '../../test/support/events';
 import { ScaledClock } from '../../test/support/fake-aws/clock';

@@ -44,3 +44,11 @@ export class ScaledClock extends ManualClock {
     this.offset += epochMs - this.now();
   }
 }
+
+/**
+ * The environment with which a process that loads virtual-time.js first follows a ScaledClock of
+ * `factor` from `origin` (without the shifts of its advance() and set()).
+ */
+export function virtualTimeEnvironment(clock: { readonly factor: number; readonly origin: number }): Record<string, string> {
+  return { VIRTUAL_TIME_FACTOR: String(clock.factor), VIRTUAL_TIME_ORIGIN: String(clock.origin) };
+}

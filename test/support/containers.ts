@@ -1,5 +1,6 @@
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
+import { virtualTimeEnvironment } from './fake-aws/clock';
 
 export interface Invocation {
   readonly ok: boolean;
@@ -7,16 +8,21 @@ export interface Invocation {
   /** The schedule reason or skip reason of the outcome, when it has one. */
   readonly reason?: string;
   readonly error?: string;
+  readonly errorMessage?: string;
+  /** What the handler returned. */
+  readonly result?: any;
 }
 
 export interface ContainerOptions {
   /**
-   * The benchmark's virtual clock: the containers' Date and timers follow it (see invoke-worker.js).
-   * Unset: real time.
+   * A ScaledClock of the local endpoint: the containers' Date and timers follow it (see
+   * fake-aws/virtual-time.js). Unset: real time.
    */
   readonly clock?: { readonly factor: number; readonly origin: number };
   /** The function's timeout in milliseconds (of the containers' clock). Default 30 s. */
   readonly timeoutMs?: number;
+  /** The function's ARN, as the invocation's context gives it. Default: a function named bench-handler. */
+  readonly functionArn?: string;
 }
 
 /**
@@ -25,14 +31,13 @@ export interface ContainerOptions {
  */
 export class Containers {
   static async start(bundle: string, count: number, environment: Record<string, string>, options: ContainerOptions = {}): Promise<Containers> {
-    const clock: Record<string, string> = options.clock
-      ? { BENCH_TIME_FACTOR: String(options.clock.factor), BENCH_TIME_ORIGIN: String(options.clock.origin) }
-      : {};
-    const timeout: Record<string, string> = options.timeoutMs === undefined ? {} : { BENCH_FUNCTION_TIMEOUT_MS: String(options.timeoutMs) };
+    const clock: Record<string, string> = options.clock ? virtualTimeEnvironment(options.clock) : {};
+    const timeout: Record<string, string> = options.timeoutMs === undefined ? {} : { CONTAINER_FUNCTION_TIMEOUT_MS: String(options.timeoutMs) };
+    const functionArn: Record<string, string> = options.functionArn === undefined ? {} : { CONTAINER_FUNCTION_ARN: options.functionArn };
     const workers = await Promise.all(Array.from({ length: count }, () => new Promise<ChildProcess>((resolve, reject) => {
       const child = fork(path.join(__dirname, 'invoke-worker.js'), [bundle], {
-        env: { PATH: process.env.PATH ?? '', ...environment, ...clock, ...timeout },
-        // Plain Node.js, as Lambda runs the bundle: not the benchmark's ts-node and its hooks.
+        env: { PATH: process.env.PATH ?? '', ...environment, ...clock, ...timeout, ...functionArn },
+        // Plain Node.js, as Lambda runs the bundle: not the caller's ts-node and its hooks.
         execArgv: [],
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
