@@ -45,6 +45,7 @@ describe('the README\'s complete stack', () => {
     expect(JSON.stringify(rules[0].Properties.EventPattern.detail.stateMachineArn)).toContain(machineId);
     const handler = Object.values(template.findResources('AWS::Lambda::Function'))
       .find((fn: any) => fn.Properties.Environment?.Variables?.AUTO_REDRIVE_POLICY);
-    expect(JSON.parse(handler.Properties.Environment.Variables.AUTO_REDRIVE_POLICY)).toMatchObject({ dryRun: true, maxRedrives: 3 });
+    expect(handler).toBeDefined();
+    expect(JSON.parse(handler!.Properties.Environment.Variables.AUTO_REDRIVE_POLICY)).toMatchObject({ dryRun: true, maxRedrives: 3 });
   });
 });
