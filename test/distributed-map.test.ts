@@ -315,6 +315,62 @@ describe('warnings where the construct cannot grant or cannot tell', () => {
   });
 });
 
+describe('definition substitutions', () => {
+  const WAIT_THEN_MAP = '{"StartAt":"Wait","States":{"Wait":{"Type":"Wait","Seconds":${delay},"Next":"Fan"},' +
+    '"Fan":{"Type":"Map","End":true,"ItemProcessor":{"ProcessorConfig":{"Mode":"${mode}"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}';
+
+  function watchedWith(substitutions: Record<string, string>) {
+    const stack = new Stack(new App(), 'TestStack');
+    const orders = new sfn.StateMachine(stack, 'Orders', {
+      stateMachineName: 'orders', definitionBody: sfn.DefinitionBody.fromString(WAIT_THEN_MAP), definitionSubstitutions: substitutions,
+    });
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [orders] });
+    return { stack, orders };
+  }
+
+  test('a placeholder where a number goes is read as its value: a Distributed Map through a substitution is granted, without a warning', () => {
+    const { stack, orders } = watchedWith({ delay: '5', mode: 'DISTRIBUTED' });
+    expect(granted(orders)).toBe(true);
+    expect(warningsOf(stack, UNVERIFIED)).toEqual([]);
+  });
+
+  test('an inline Map through a substitution: nothing added, no warning', () => {
+    const { stack, orders } = watchedWith({ delay: '5', mode: 'INLINE' });
+    expect(granted(orders)).toBe(false);
+    expect(warningsOf(stack, UNVERIFIED)).toEqual([]);
+  });
+});
+
+describe('a role with a permissions boundary', () => {
+  function withBoundary(boundaryOf: (stack: Stack) => iam.IManagedPolicy) {
+    const stack = new Stack(new App(), 'TestStack', { env: US_EAST_1 });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), permissionsBoundary: boundaryOf(stack) });
+    const orders = machine(stack, 'Orders', distributedMap(stack, 'Fan'), { stateMachineName: 'orders', role });
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [orders] });
+    return { stack, orders };
+  }
+  const boundaryAllowing = (actions: string[]) => (stack: Stack) => new iam.ManagedPolicy(stack, 'Boundary', {
+    statements: [new iam.PolicyStatement({ actions, resources: ['*'] })],
+  });
+
+  test('that does not allow it: the grant is added, and a warning says the boundary must allow it too', () => {
+    const { stack, orders } = withBoundary(boundaryAllowing(['lambda:InvokeFunction']));
+    expect(granted(orders)).toBe(true);
+    expect(warningsOf(stack, NOT_GRANTED)).toEqual([expect.stringMatching(/permissions boundary that does not allow .*"Action":"states:RedriveExecution"/)]);
+  });
+
+  test('that allows it: the grant, and no warning', () => {
+    const { stack, orders } = withBoundary(boundaryAllowing(['states:*', 'lambda:InvokeFunction']));
+    expect(granted(orders)).toBe(true);
+    expect(warningsOf(stack, NOT_GRANTED)).toEqual([]);
+  });
+
+  test('that the app does not define: a warning that it cannot be read', () => {
+    const { stack } = withBoundary((scope) => iam.ManagedPolicy.fromManagedPolicyName(scope, 'Boundary', 'org-boundary'));
+    expect(warningsOf(stack, NOT_GRANTED)).toEqual([expect.stringMatching(/permissions boundary that AutoRedrive cannot read/)]);
+  });
+});
+
 describe('state machines of the app covered by prefixes or allStateMachines', () => {
   function app3() {
     const app = new App();

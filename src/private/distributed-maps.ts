@@ -31,10 +31,21 @@ export function readDistributedMaps(resource: sfn.CfnStateMachine): DefinitionRe
   const text = definitionText(stack.resolve(resource.definitionString));
   if (text === undefined) return { readable: false, reason: 'its definition string is built by a CloudFormation function AutoRedrive cannot read' };
   try {
-    return { readable: true, distributedMaps: findDistributedMaps(JSON.parse(text)) };
+    return { readable: true, distributedMaps: findDistributedMaps(JSON.parse(substituted(text, stack.resolve(resource.definitionSubstitutions)))) };
   } catch {
     return { readable: false, reason: 'its definition string is not JSON' };
   }
+}
+
+/**
+ * The text with its `${name}` placeholders replaced as CloudFormation will: by the value of
+ * `DefinitionSubstitutions` when it is known at synth time, otherwise by a stand-in valid anywhere.
+ */
+function substituted(text: string, substitutions: Record<string, unknown> | undefined): string {
+  return text.replace(/\$\{([^}]*)\}/g, (_placeholder, name: string) => {
+    const value = substitutions?.[name];
+    return typeof value === 'string' ? value : TOKEN_PLACEHOLDER;
+  });
 }
 
 /** The resolved definition string as text, its tokens replaced; undefined when it is not a string or an `Fn::Join` of one. */

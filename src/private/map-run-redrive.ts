@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { readDistributedMaps } from './distributed-maps';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
-import { allows, evaluate, Evaluation, partitionOf, pseudoParameters, roleStatements } from './role-statements';
+import { allows, boundaryStatements, evaluate, Evaluation, partitionOf, pseudoParameters, roleStatements } from './role-statements';
 import { executionArn, Selection } from './selection';
 import { describeWatchedStateMachine, WatchedStateMachine } from './watched-state-machine';
 import { mayShareEnvironment } from './watched-twice';
@@ -62,6 +62,10 @@ function protect(construct: Construct, machine: WatchedStateMachine): void {
   const statements = roleStatements(Stage.of(stateMachine) ?? stateMachine.node.root, stateMachine.role, evaluation);
   const home = Stack.of(resource);
   const needed = labels.map((label) => evaluate(home.resolve(childExecutionsArn(stateMachine, machine.name, label)), evaluation(home)));
+  const boundary = boundaryStatements(stateMachine.role, evaluation);
+  if (boundary !== undefined && !(boundary !== 'unknown' && needed.every((arn) => allows(boundary, REDRIVE_ACTION, arn)))) {
+    warnBoundary(construct, machine, boundary === 'unknown');
+  }
   if (needed.every((arn) => allows(statements, REDRIVE_ACTION, arn))) return;
   if (!reading.readable) warnUnverified(construct, machine, reading.reason);
   else if (stateMachine.role instanceof iam.Role) grant(stateMachine, machine.name);
@@ -108,6 +112,14 @@ function warnNotGranted(construct: Construct, machine: WatchedStateMachine): voi
     `${describe(machine)} has a Distributed Map and its role lacks the permission to redrive the Map Run's child executions, and ` +
     'AutoRedrive cannot add it to a role it did not get as an iam.Role of the app: redriving a failed execution would fail again at the ' +
     `Map Run. Add this statement to the state machine's role: ${statementText(machine)}`);
+}
+
+function warnBoundary(construct: Construct, machine: WatchedStateMachine, unknownBoundary: boolean): void {
+  Annotations.of(construct).addWarningV2(MAP_RUN_REDRIVE_NOT_GRANTED_WARNING,
+    `${describe(machine)} may have a Distributed Map and its role has a permissions boundary that ` +
+    `${unknownBoundary ? 'AutoRedrive cannot read' : 'does not allow the permission to redrive the Map Run\'s child executions'}: ` +
+    'redriving a failed execution would fail again at the Map Run, whatever the role\'s policies allow. The boundary must allow ' +
+    `this statement: ${statementText(machine)}`);
 }
 
 function describe(machine: WatchedStateMachine): string {

@@ -45,23 +45,22 @@ export function acknowledgeNagFindings(construct: IConstruct, acknowledgements: 
   resource.node.addValidation({
     validate: () => {
       acknowledge(resource, acknowledgements.flatMap((acknowledgement) => validationRules(resource, acknowledgement)));
+      // cdk-nag 3's writeSuppressionsToCloudFormation aspect replaces the `cdk_nag` metadata with
+      // the acknowledgements it saw, before these existed: the template keeps the construct's reasons.
+      writeCdkNag2Metadata(resource, acknowledgements);
       return [];
     },
   });
 }
 
+/** Adds the acknowledgements to the resource's `cdk_nag` metadata, keeping what is there, each once. */
 function writeCdkNag2Metadata(resource: CfnResource, acknowledgements: NagAcknowledgement[]): void {
-  const existing = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
-  resource.addMetadata('cdk_nag', {
-    rules_to_suppress: [
-      ...existing,
-      ...acknowledgements.map(({ id, reason, appliesToRegex }) => ({
-        id,
-        reason,
-        ...(appliesToRegex ? { applies_to: [{ regex: appliesToRegex }] } : {}),
-      })),
-    ],
-  });
+  const existing: unknown[] = resource.getMetadata('cdk_nag')?.rules_to_suppress ?? [];
+  const present = new Set(existing.map((rule) => JSON.stringify(rule)));
+  const added = acknowledgements
+    .map(({ id, reason, appliesToRegex }) => ({ id, reason, ...(appliesToRegex ? { applies_to: [{ regex: appliesToRegex }] } : {}) }))
+    .filter((rule) => !present.has(JSON.stringify(rule)));
+  resource.addMetadata('cdk_nag', { rules_to_suppress: [...existing, ...added] });
 }
 
 /** cdk-nag 3 matches exact ids only: `<rule>`, or `<rule>[<finding>]` for each finding the regex covers. */

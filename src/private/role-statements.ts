@@ -80,6 +80,19 @@ export function partitionOf(region: string): string | undefined {
   return Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
 }
 
+/**
+ * The Allow statements of the role's permissions boundary when it is a managed policy of the app;
+ * undefined when the role has none; `unknown` when its boundary is not one the app defines.
+ */
+export function boundaryStatements(role: iam.IRole, evaluation: (stack: Stack) => Evaluation): EvaluatedStatement[] | 'unknown' | undefined {
+  const boundary = role instanceof iam.Role ? role.permissionsBoundary : undefined;
+  if (!boundary) return undefined;
+  const resource = boundary instanceof iam.ManagedPolicy ? boundary.node.defaultChild : undefined;
+  if (!(resource instanceof iam.CfnManagedPolicy)) return 'unknown';
+  const stack = Stack.of(resource);
+  return allowStatements(stack.resolve(resource.policyDocument), evaluation(stack));
+}
+
 function allowStatements(document: any, evaluation: Evaluation): EvaluatedStatement[] {
   const statements: any[] = document?.Statement ?? [];
   return statements

@@ -15,7 +15,17 @@ import { AutoRedrive, AutoRedriveProps, Backoff, Sweep } from '../../src';
 export interface NagScenario {
   readonly name: string;
   build(stack: Stack): void;
+  /**
+   * Why the scenario is run with cdk-nag 2 only. With cdk-nag 3 it is synthesized without the packs,
+   * and must synthesize.
+   */
+  readonly onlyCdkNag2Because?: string;
+  /** cdk-nag 3 only: the packs write acknowledgements to the template, and the stack has one of the user's own. */
+  readonly userAcknowledgementWrittenToTemplate?: { readonly id: string; readonly reason: string };
 }
+
+/** A state machine name Step Functions allows, with a bracket that does not balance. */
+const UNBALANCED_NAME = 'orders-v2)';
 
 /** The construct's id in every scenario: findings under this path are the construct's. */
 export const AUTO_REDRIVE_ID = 'AutoRedrive';
@@ -33,6 +43,16 @@ function ticketTarget(stack: Stack): events.IRuleTarget {
 }
 
 export const NAG_SCENARIOS: NagScenario[] = [
+  {
+    name: 'a state machine whose name has one parenthesis',
+    build: (stack) => autoRedrive({ stateMachines: [standardStateMachine(stack, 'M', { stateMachineName: UNBALANCED_NAME })] })(stack),
+    onlyCdkNag2Because: 'aws-cdk-lib 2.276 fails any synth whose validation report holds a finding id with a bracket that does not balance',
+  },
+  {
+    name: 'the default construct, with the packs writing acknowledgements to the template beside one of the user\'s',
+    build: (stack) => autoRedrive({ stateMachines: [standardStateMachine(stack, 'M')] })(stack),
+    userAcknowledgementWrittenToTemplate: { id: 'AwsSolutions-L1', reason: 'The user accepts older runtimes in this stack on purpose.' },
+  },
   {
     name: 'the default construct',
     build: (stack) => autoRedrive({ stateMachines: [standardStateMachine(stack, 'M')] })(stack),

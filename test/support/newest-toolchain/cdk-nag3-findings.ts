@@ -68,9 +68,12 @@ function cdkNag2Acknowledgements(app: App, stack: Stack): string[] {
     .map((rule: { id: string; reason: string }) => `${rule.id}: ${rule.reason}`);
 }
 
-const scenarios = NAG_SCENARIOS.map((scenario) => {
+const scenarios = NAG_SCENARIOS.filter((scenario) => !scenario.onlyCdkNag2Because).map((scenario) => {
   const { app, stack } = scenarioApp(scenario, REPORT_WITHOUT_FAILING);
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  const user = scenario.userAcknowledgementWrittenToTemplate;
+  if (user) Validations.of(stack).acknowledge(user);
+  const options = { writeSuppressionsToCloudFormation: user !== undefined };
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, options), new ServerlessChecks(app, options));
   app.synth();
   return {
     name: scenario.name,
@@ -78,10 +81,20 @@ const scenarios = NAG_SCENARIOS.map((scenario) => {
     acknowledgements: { validations: validationsAcknowledgements(stack), cdkNag2: cdkNag2Acknowledgements(app, stack) },
   };
 });
+/** The scenarios for cdk-nag 2 only, synthesized without the packs: `synthesized`, or the error. */
+const withoutPacks = Object.fromEntries(NAG_SCENARIOS.filter((scenario) => scenario.onlyCdkNag2Because).map((scenario) => {
+  try {
+    scenarioApp(scenario).app.synth();
+    return [scenario.name, 'synthesized'];
+  } catch (error) {
+    return [scenario.name, String((error as Error).message)];
+  }
+}));
 const run: CdkNag3Run = {
   awsCdkLibVersion: packageVersion('aws-cdk-lib'),
   cdkNagVersion: packageVersion('cdk-nag'),
   loadedFrom: Object.fromEntries(NEWEST_TOOLCHAIN_PACKAGES.map((name) => [name, loadedCopies(name)])),
   scenarios,
+  withoutPacks,
 };
 process.stdout.write(JSON.stringify(run));

@@ -12,6 +12,8 @@ export interface CdkNag3Run {
   /** The folders of each copy of 'aws-cdk-lib', 'constructs' and 'cdk-nag' that the process loaded modules from. */
   readonly loadedFrom: Record<string, string[]>;
   readonly scenarios: CdkNag3Scenario[];
+  /** The scenarios for cdk-nag 2 only, synthesized without the packs: `synthesized`, or the error. */
+  readonly withoutPacks: Record<string, string>;
 }
 
 export interface CdkNag3Scenario extends ScenarioFindings {
