@@ -14,7 +14,6 @@ import { AutoRedrive, AutoRedriveProps, Backoff, Sweep } from '../../src';
  */
 export interface NagScenario {
   readonly name: string;
-  build(stack: Stack): void;
   /**
    * Why the scenario is run with cdk-nag 2 only. With cdk-nag 3 it is synthesized without the packs,
    * and must synthesize.
@@ -22,6 +21,7 @@ export interface NagScenario {
   readonly onlyCdkNag2Because?: string;
   /** cdk-nag 3 only: the packs write acknowledgements to the template, and the stack has one of the user's own. */
   readonly userAcknowledgementWrittenToTemplate?: { readonly id: string; readonly reason: string };
+  build(stack: Stack): void;
 }
 
 /** A state machine name Step Functions allows, with a bracket that does not balance. */
