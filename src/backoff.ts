@@ -71,7 +71,7 @@ export class Backoff {
    * @param delay less than the 14-day redrive window
    */
   public static fixed(delay: Duration): Backoff {
-    const seconds = delay.toSeconds();
+    const seconds = wholeSeconds('Backoff.fixed()', 'delay', delay);
     checkFitsWindow('Backoff.fixed()', 'delay', seconds, seconds);
     if (seconds === 0) return Backoff.none();
     return new Backoff(
@@ -86,8 +86,8 @@ export class Backoff {
    * turned off.
    */
   public static exponential(props: ExponentialBackoffProps): Backoff {
-    const initial = props.initialDelay.toSeconds();
-    const max = props.maxDelay.toSeconds();
+    const initial = wholeSeconds('Backoff.exponential()', 'initialDelay', props.initialDelay);
+    const max = wholeSeconds('Backoff.exponential()', 'maxDelay', props.maxDelay);
     const multiplier = props.multiplier ?? 2;
     const jitter = props.jitter ?? true;
     const problems: string[] = [];
@@ -105,7 +105,8 @@ export class Backoff {
     return new Backoff(
       { kind: 'EXPONENTIAL', initialDelaySeconds: initial, maxDelaySeconds: max, multiplier, jitter },
       `exponential backoff from ${props.initialDelay.toHumanString()} to ${props.maxDelay.toHumanString()}, ` +
-      `times ${multiplier} per redrive, ${jitter ? 'with' : 'without'} jitter`,
+      `times ${multiplier} per redrive, ${jitter ? 'with' : 'without'} jitter` +
+      (!Token.isUnresolved(max) && max >= REDRIVE_WINDOW_SECONDS ? ', each delay shortened to land inside the 14-day redrive window' : ''),
     );
   }
 
@@ -126,6 +127,15 @@ export class Backoff {
    */
   public _toSpec(): BackoffSpec {
     return { ...this.spec };
+  }
+}
+
+/** The duration in whole seconds, or an error that names the factory and the property. */
+function wholeSeconds(factory: string, name: string, duration: Duration): number {
+  try {
+    return duration.toSeconds();
+  } catch {
+    throw new Error(`${factory}: ${name} must be a whole number of seconds, got ${duration.toHumanString()}`);
   }
 }
 

@@ -16,8 +16,21 @@ describe('Backoff.description', () => {
       Backoff.exponential({ initialDelay: Duration.seconds(90), maxDelay: Duration.hours(2), multiplier: 3, jitter: false }),
       'exponential backoff from 1 minute 30 seconds to 2 hours, times 3 per redrive, without jitter',
     ],
+    [
+      'exponential up to a longest delay past the redrive window',
+      Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.days(20) }),
+      'exponential backoff from 1 minute to 20 days, times 2 per redrive, with jitter, each delay shortened to land inside the 14-day redrive window',
+    ],
   ])('%s', (_name, backoff, expected) => {
     expect(backoff.description).toBe(expected);
+  });
+
+  test.each([
+    ['fixed', () => Backoff.fixed(Duration.millis(1500)), 'Backoff.fixed(): delay must be a whole number of seconds, got 1 second 500 millis'],
+    ['exponential', () => Backoff.exponential({ initialDelay: Duration.millis(1500), maxDelay: Duration.hours(1) }),
+      'Backoff.exponential(): initialDelay must be a whole number of seconds, got 1 second 500 millis'],
+  ])('%s with a delay of a second and a half: an error that names the factory and the property', (_name, make, message) => {
+    expect(make).toThrow(message);
   });
 });
 
