@@ -1,3 +1,4 @@
+import { bucketsOf } from './support/quotas';
 import { LATENCY_MS, numberFromEnvironment, QUICK, round, STORM_RUNS } from './support/stats';
 import { Bucket, RepeatedStorm, runStormRepeatedly } from './support/storm-run';
 import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
@@ -19,30 +20,12 @@ export interface RegionClass {
 }
 
 /**
- * RedriveExecution at the smaller Regions' 800 / 150 per s in both; DescribeExecution at the
- * largest Regions' 300 / 15 and the others' 250 / 10. CreateSchedule: Scheduler's quotas page gives
- * a rate (1,000 per s in the largest Regions, 250 elsewhere; some versions of the page say 5,000),
- * modelled as a bucket one second deep. PutEvents: 10,000 per s, 400 in some Regions.
+ * RedriveExecution at the smaller Regions' 800 / 150 per s in both, so that DescribeExecution binds:
+ * at the largest Regions' 300 / 15 with their other quotas, and at the others' 250 / 10 with theirs.
  */
 export const BACKOFF_REGIONS: readonly RegionClass[] = [
-  {
-    name: 'describe 300/15',
-    buckets: {
-      RedriveExecution: { burst: 800, perSecond: 150 },
-      DescribeExecution: { burst: 300, perSecond: 15 },
-      CreateSchedule: { burst: 1000, perSecond: 1000 },
-      PutEvents: { burst: 10_000, perSecond: 10_000 },
-    },
-  },
-  {
-    name: 'describe 250/10',
-    buckets: {
-      RedriveExecution: { burst: 800, perSecond: 150 },
-      DescribeExecution: { burst: 250, perSecond: 10 },
-      CreateSchedule: { burst: 250, perSecond: 250 },
-      PutEvents: { burst: 400, perSecond: 400 },
-    },
-  },
+  { name: 'describe 300/15', buckets: bucketsOf('largestRegions', { RedriveExecution: 'otherRegions' }) },
+  { name: 'describe 250/10', buckets: bucketsOf('otherRegions') },
 ];
 
 export interface StormBackoffRow extends RepeatedStorm {

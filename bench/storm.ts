@@ -1,4 +1,5 @@
 import { Backoff } from '../src';
+import { bucketsOf } from './support/quotas';
 import { LATENCY_MS, numberFromEnvironment, QUICK, round, STORM_RUNS } from './support/stats';
 import { Bucket, RepeatedStorm, runStormRepeatedly } from './support/storm-run';
 import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
@@ -9,30 +10,10 @@ export interface StormRegion {
   readonly buckets: Readonly<Record<string, Bucket>>;
 }
 
-/**
- * The largest Regions and the others: RedriveExecution 1,300 / 300 per s and 800 / 150,
- * DescribeExecution 300 / 15 and 250 / 10; CreateSchedule (for put-offs) 1,000 and 250 per s;
- * PutEvents 10,000 and 400 per s.
- */
+/** The largest Regions and the others, each with its own quotas. */
 export const STORM_REGIONS: readonly StormRegion[] = [
-  {
-    name: 'large Regions',
-    buckets: {
-      RedriveExecution: { burst: 1300, perSecond: 300 },
-      DescribeExecution: { burst: 300, perSecond: 15 },
-      CreateSchedule: { burst: 1000, perSecond: 1000 },
-      PutEvents: { burst: 10_000, perSecond: 10_000 },
-    },
-  },
-  {
-    name: 'other Regions',
-    buckets: {
-      RedriveExecution: { burst: 800, perSecond: 150 },
-      DescribeExecution: { burst: 250, perSecond: 10 },
-      CreateSchedule: { burst: 250, perSecond: 250 },
-      PutEvents: { burst: 400, perSecond: 400 },
-    },
-  },
+  { name: 'large Regions', buckets: bucketsOf('largestRegions') },
+  { name: 'other Regions', buckets: bucketsOf('otherRegions') },
 ];
 
 /** Quick mode: a tenth of the events and of every burst, the same refill rates (what the concurrency must sustain). */
