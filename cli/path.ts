@@ -33,7 +33,7 @@ export class CliPath {
   constructor(sfn: SFNClient, private readonly options: PolicyOptions, now: () => Date = () => new Date()) {
     const base = {
       putOffThrottled: false,
-      scheduling: { scheduleGroup: '', schedulerRoleArn: '', deadLetterQueueArn: '' },
+      scheduling: { scheduleGroup: '', schedulerRoleArn: '', deadLetterQueueArn: '', intakeQueueArn: '' },
       sfn,
       scheduler: () => {
         throw new Error('the CLI never schedules a redrive');
@@ -74,7 +74,6 @@ export class CliPath {
 
   private invocation(looked: { redriveCount?: number; error?: string }) {
     return {
-      handlerArn: '',
       // Never aborted: Ctrl-C lets the call in flight finish.
       signal: new AbortController().signal,
       learn: (keys: Record<string, unknown>) => {

@@ -11,9 +11,10 @@ import { createDashboard } from './private/dashboard';
 import { createDeadLetterQueue } from './private/dead-letter-queue';
 import { DelayedRedrives } from './private/delayed-redrives';
 import { failedExecutionRules } from './private/failed-execution-rules';
+import { IntakeQueue } from './private/intake-queue';
 import { letMapRunsBeRedriven } from './private/map-run-redrive';
 import { outcomeRule } from './private/outcome-rule';
-import { RedriveHandler } from './private/redrive-handler';
+import { HANDLER_TIMEOUT, RedriveHandler } from './private/redrive-handler';
 import { resolveProps } from './private/resolve-props';
 import { createSweepSchedule } from './private/sweep-schedule';
 import { validateTemplateLimits } from './private/template-limits';
@@ -31,11 +32,12 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  *
  * An EventBridge rule matches the "Step Functions Execution Status Change" events of failed,
  * redrivable executions of the chosen state machines (a list, name prefixes, or every state machine
- * of the account and Region) and invokes a handler, which applies the policy and calls
- * RedriveExecution with an idempotency token, at once or, with a backoff, from a one-time schedule,
- * so a duplicated or retried event never redrives twice. Events that cannot be handled end in the
- * dead-letter queue. A recurring sweep (on by default) finds the failures whose events were missed
- * and sends them through the same path.
+ * of the account and Region) and sends them to an SQS intake queue. A handler, fed from the queue
+ * in batches with a cap on its concurrency, applies the policy and calls RedriveExecution with an
+ * idempotency token, at once or, with a backoff, from a one-time schedule that sends the redrive
+ * back to the queue when it is due, so a duplicated or retried event never redrives twice. Events
+ * that cannot be handled end in the dead-letter queue. A recurring sweep (on by default) finds the
+ * failures whose events were missed and sends them through the same queue and path.
  *
  * At synth time the construct also checks that the stack stays within CloudFormation's limits (500
  * resources, and a 1 MB template when the state machines are listed), and warns when another AutoRedrive of the app watches one of the
@@ -64,6 +66,13 @@ export class AutoRedrive extends Construct {
   /** The function that decides and redrives. */
   public readonly handler: lambda.IFunction;
 
+  /**
+   * The queue every automatic trigger enters through: failure events, due schedules and the sweep.
+   *
+   * The handler receives from it in batches, at most `maxConcurrency` invocations at once.
+   */
+  public readonly intakeQueue: sqs.IQueue;
+
   /** The queue that keeps every event that could not be handled, with its error. */
   public readonly deadLetterQueue: sqs.IQueue;
 
@@ -87,6 +96,12 @@ export class AutoRedrive extends Construct {
   /** Alarms when the handler fails an invocation. None when the alarms are turned off. */
   public readonly handlerErrorsAlarm?: cloudwatch.IAlarm;
 
+  /**
+   * Alarms when the intake queue's oldest message has waited 15 minutes: the handler is stuck or far
+   * behind a storm. None when the alarms are turned off.
+   */
+  public readonly intakeAgeAlarm?: cloudwatch.IAlarm;
+
   /** The dashboard, when one was asked for. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
@@ -109,9 +124,15 @@ export class AutoRedrive extends Construct {
     this.autoRedriveName = Names.uniqueResourceName(this, { maxLength: AUTO_REDRIVE_NAME_MAX_LENGTH });
     this.metricsNamespace = settings.metricsNamespace;
     this.outcomeEventBus = props.outcomeEventBus ?? events.EventBus.fromEventBusName(this, 'DefaultEventBus', 'default');
-    this.deadLetterQueue = props.deadLetterQueue ?? createDeadLetterQueue(this, 'DeadLetterQueue', props.deadLetterQueueEncryptionKey);
+    this.deadLetterQueue = props.deadLetterQueue ?? createDeadLetterQueue(this, 'DeadLetterQueue', props.encryptionKey);
+    const intake = new IntakeQueue(this, 'Intake', {
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: props.encryptionKey,
+      handlerTimeout: HANDLER_TIMEOUT,
+    });
+    this.intakeQueue = intake.queue;
 
-    const delayedRedrives = new DelayedRedrives(this, 'DelayedRedrives', { deadLetterQueue: this.deadLetterQueue });
+    const delayedRedrives = new DelayedRedrives(this, 'DelayedRedrives', { deadLetterQueue: this.deadLetterQueue, intake });
     this.scheduleGroupName = delayedRedrives.scheduleGroupName;
 
     const handler = new RedriveHandler(this, 'Handler', {
@@ -124,6 +145,8 @@ export class AutoRedrive extends Construct {
       metricsNamespace: settings.metricsNamespace,
       runtime: settings.runtime,
       reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
+      intake,
+      maxConcurrency: settings.maxConcurrency,
       logRetention: settings.logRetention,
       tracing: settings.tracing,
       detailedMetrics: settings.detailedMetrics,
@@ -137,8 +160,7 @@ export class AutoRedrive extends Construct {
     this.rules = failedExecutionRules(this, {
       selection: settings.selection,
       statuses: settings.policy.statuses,
-      handler: this.handler,
-      deadLetterQueue: this.deadLetterQueue,
+      intake,
     });
 
     if (settings.sweep.enabled) {
@@ -146,7 +168,7 @@ export class AutoRedrive extends Construct {
         sweep: settings.sweep,
         selection: settings.selection,
         statuses: settings.policy.statuses,
-        handler: this.handler,
+        intakeQueue: this.intakeQueue,
         delayedRedrives,
         deadLetterQueue: this.deadLetterQueue,
       });
@@ -157,10 +179,12 @@ export class AutoRedrive extends Construct {
         deadLetterQueueDepth: this.metricDeadLetterQueueDepth(),
         redrivesExhausted: this.metricRedrivesExhausted({ period: ALARM_PERIOD }),
         handlerErrors: this.handler.metricErrors({ period: ALARM_PERIOD }),
+        intakeAge: this.metricIntakeQueueOldestMessageAge({ period: ALARM_PERIOD }),
       });
       this.deadLetterQueueAlarm = this.alarms.deadLetterQueue;
       this.exhaustedAlarm = this.alarms.exhausted;
       this.handlerErrorsAlarm = this.alarms.handlerErrors;
+      this.intakeAgeAlarm = this.alarms.intakeAge;
     }
     if (settings.dashboard) {
       this.dashboard = createDashboard(this, 'Dashboard', {
@@ -170,6 +194,7 @@ export class AutoRedrive extends Construct {
         ],
         deadLetterQueueDepth: this.metricDeadLetterQueueDepth(),
         handlerErrors: this.handler.metricErrors(),
+        intakeAge: this.metricIntakeQueueOldestMessageAge(),
         stateMachineArns: settings.selection.kind === 'LIST' ? settings.selection.stateMachines.map((machine) => machine.arn) : undefined,
       });
     }
@@ -287,6 +312,20 @@ export class AutoRedrive extends Construct {
   /** Messages waiting in the dead-letter queue. Maximum over 1 minute unless told. */
   public metricDeadLetterQueueDepth(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Seconds the intake queue's oldest message has waited. Maximum over 1 minute unless told.
+   *
+   * It grows when the handler is stuck or far behind a storm: every automatic trigger waits in the
+   * intake queue until the handler receives it.
+   */
+  public metricIntakeQueueOldestMessageAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.intakeQueue.metricApproximateAgeOfOldestMessage({
       statistic: cloudwatch.Stats.MAXIMUM,
       period: Duration.minutes(1),
       ...props,

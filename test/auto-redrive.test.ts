@@ -6,12 +6,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AutoRedrive, Backoff, ErrorFilter, RedrivableStatus } from '../src';
+import { DEFAULT_MAX_CONCURRENCY } from '../src/shared/contract';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
 
 describe('AutoRedrive with defaults', () => {
   const { template, stateMachines, autoRedrive, stack } = synthAutoRedrive();
   const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
-  const [queueId] = Object.keys(template.findResources('AWS::SQS::Queue'));
+  const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.includes('DeadLetterQueue'))!;
+  const intakeId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.includes('Intake'))!;
   const [functionId] = Object.keys(template.findResources('AWS::Lambda::Function'));
 
   test('one rule matches failed and timed-out, redrivable executions of exactly the chosen state machine', () => {
@@ -31,30 +33,62 @@ describe('AutoRedrive with defaults', () => {
     expect(stateMachines).toHaveLength(1);
   });
 
-  test('the rule target retries delivery and keeps what it could not deliver in the DLQ', () => {
+  test('the rule sends to the intake queue, retries delivery and keeps what it could not deliver in the DLQ', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       Targets: [{
-        Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        Arn: { 'Fn::GetAtt': [intakeId, 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
       }],
     });
   });
 
-  test('the handler runs on Node.js 22 with bounded concurrency and async retries that end in the DLQ', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
-      Handler: 'index.handler',
-      ReservedConcurrentExecutions: 12,
-      Timeout: 30,
-      LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
-    });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+  test('the handler runs on Node.js 22 without reserved concurrency, fed by the intake queue in batches with a cap on concurrency', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[functionId].Properties;
+    expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 30, LoggingConfig: { LogGroup: { Ref: expect.any(String) } } });
+    expect(fn.ReservedConcurrentExecutions).toBeUndefined();
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 0);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId },
-      MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 21600,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      EventSourceArn: { 'Fn::GetAtt': [intakeId, 'Arn'] },
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: DEFAULT_MAX_CONCURRENCY },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  test('the intake queue: SSE-SQS, TLS only, six times the handler\'s timeout to stay invisible, four days, then the DLQ after 10 receives', () => {
+    const intake = template.findResources('AWS::SQS::Queue')[intakeId].Properties;
+    expect(intake).toEqual({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [queueId, 'Arn'] }, maxReceiveCount: 10 },
+    });
+    const [ruleId] = Object.keys(template.findResources('AWS::Events::Rule'));
+    const [policy] = Object.values(template.findResources('AWS::SQS::QueuePolicy'))
+      .filter((p: any) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: intakeId }])) as any[];
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+        Resource: { 'Fn::GetAtt': [intakeId, 'Arn'] },
+      }),
+    ]);
+    expect(autoRedrive.intakeQueue.queueArn).toBeDefined();
+  });
+
+  test('the handler may receive and delete from the intake queue, and read its attributes for the mapping; nothing more on it', () => {
+    const onIntake = handlerRoleStatements(template).filter((statement: any) => JSON.stringify(statement.Resource).includes(intakeId));
+    expect(onIntake).toEqual([{
+      Effect: 'Allow',
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: { 'Fn::GetAtt': [intakeId, 'Arn'] },
+    }]);
   });
 
   test('the handler is told the policy, the DLQ and the schedule group, and retries adaptively; nothing names the rules', () => {
@@ -72,9 +106,10 @@ describe('AutoRedrive with defaults', () => {
     expect(variables.AUTO_REDRIVE_SCHEDULE_GROUP).toBe(group.Properties.Name);
     expect(autoRedrive.scheduleGroupName).toBe(group.Properties.Name);
     expect(variables.AUTO_REDRIVE_SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SchedulerRole/), 'Arn'] });
+    expect(variables.AUTO_REDRIVE_INTAKE_QUEUE_ARN).toEqual({ 'Fn::GetAtt': [intakeId, 'Arn'] });
     expect(variables).toMatchObject({ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' });
     expect(Object.keys(variables).sort()).toEqual([
-      'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN', 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL', 'AUTO_REDRIVE_OUTCOME_EVENTS', 'AUTO_REDRIVE_OUTCOME_EVENT_BUS',
+      'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN', 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL', 'AUTO_REDRIVE_INTAKE_QUEUE_ARN', 'AUTO_REDRIVE_OUTCOME_EVENTS', 'AUTO_REDRIVE_OUTCOME_EVENT_BUS',
       'AUTO_REDRIVE_POLICY', 'AUTO_REDRIVE_SCHEDULER_ROLE_ARN', 'AUTO_REDRIVE_SCHEDULE_GROUP', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE',
       'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME',
     ]);
@@ -93,7 +128,7 @@ describe('AutoRedrive with defaults', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  test('the scheduler role can be assumed only by EventBridge Scheduler for this account, and only invokes the handler and writes the DLQ', () => {
+  test('the scheduler role can be assumed only by EventBridge Scheduler for this account, and only sends to the intake queue and the DLQ', () => {
     const roles = template.findResources('AWS::IAM::Role');
     const [schedulerRoleId, schedulerRole] = Object.entries(roles).find(([id]) => id.includes('SchedulerRole'))! as [string, any];
     expect(schedulerRole.Properties.AssumeRolePolicyDocument.Statement).toEqual([{
@@ -107,7 +142,7 @@ describe('AutoRedrive with defaults', () => {
       .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
     expect(statements).toHaveLength(2);
     expect(statements).toEqual(expect.arrayContaining([
-      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [intakeId, 'Arn'] } },
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
     ]));
   });
@@ -161,7 +196,8 @@ describe('AutoRedrive with defaults', () => {
     // No events:PutEvents: outcome events are not wanted (no on*() method called, outcomeEvents not set).
     // states:ListExecutions: the sweep, on by default, lists the watched state machine's executions.
     expect(new Set(actions)).toEqual(new Set(['states:RedriveExecution', 'states:DescribeExecution', 'states:ListExecutions', 'logs:CreateLogStream',
-      'logs:PutLogEvents', 'sqs:SendMessage', 'scheduler:CreateSchedule', 'iam:PassRole']));
+      'logs:PutLogEvents', 'sqs:SendMessage', 'scheduler:CreateSchedule', 'iam:PassRole',
+      'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']));
     for (const statement of statements) expect(statement.Resource).not.toEqual('*');
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
   });
@@ -185,22 +221,34 @@ describe('AutoRedrive options', () => {
     });
   });
 
-  test('runtime, reserved concurrency and log retention can be chosen', () => {
+  test('runtime, maximum concurrency, reserved concurrency and log retention can be chosen', () => {
     const { template } = synthAutoRedrive({
       runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
+      maxConcurrency: 3,
       reservedConcurrentExecutions: 3,
       logRetention: logs.RetentionDays.ONE_YEAR,
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', ReservedConcurrentExecutions: 3 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 3 } });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 
-  test('a customer managed key encrypts the DLQ and EventBridge may use it', () => {
+  test('a customer managed key encrypts both queues; EventBridge, the scheduler role and the handler may use it as each needs', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'Key');
-    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], deadLetterQueueEncryptionKey: key });
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], encryptionKey: key });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] } });
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] };
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: keyArn }, 2);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { SqsManagedSseEnabled: true }, 0);
+    const statementsOf = (roleIdPart: string) => Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes(roleIdPart))
+      .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement);
+    const keyActions = (roleIdPart: string) => statementsOf(roleIdPart)
+      .filter((statement: any) => JSON.stringify(statement.Resource).includes('Key'))
+      .flatMap((statement: any) => [statement.Action].flat());
+    expect(new Set(keyActions('SchedulerRole'))).toEqual(new Set(['kms:GenerateDataKey', 'kms:Decrypt']));
+    expect(new Set(keyActions('HandlerRole'))).toEqual(new Set(['kms:GenerateDataKey', 'kms:Decrypt']));
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
@@ -216,11 +264,18 @@ describe('AutoRedrive options', () => {
     const queue = new sqs.Queue(stack, 'MyDlq', { encryption: sqs.QueueEncryption.SQS_MANAGED });
     const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], deadLetterQueue: queue });
     const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::SQS::Queue', 1);
+    // The intake queue, and no dead-letter queue of the construct's own.
+    template.resourceCountIs('AWS::SQS::Queue', 2);
     expect(autoRedrive.deadLetterQueue).toBe(queue);
     const queueArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('MyDlq'), 'Arn'] };
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: queueArn } } });
+    template.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: { deadLetterTargetArn: queueArn, maxReceiveCount: 10 } });
     template.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ DeadLetterConfig: { Arn: queueArn } })] });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike({ DeadLetterConfig: { Arn: queueArn } }) });
+    // Its policy lets the rule keep an event it could not deliver.
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: Match.stringLikeRegexp('MyDlq') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' })] },
+    });
   });
 
   test('an imported state machine is watched by its ARN and its name', () => {
@@ -399,12 +454,11 @@ describe('synth-time errors', () => {
     }))).toThrow(/AWS managed key aws\/sqs, which EventBridge cannot use/);
   });
 
-  test('a DLQ and a key for the DLQ together', () => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', {
-      stateMachines: [machine(stack)],
-      deadLetterQueue: new sqs.Queue(stack, 'Q'),
-      deadLetterQueueEncryptionKey: new kms.Key(stack, 'K'),
-    }))).toThrow(/deadLetterQueueEncryptionKey applies to the queue the construct creates/);
+  test('maxConcurrency outside 2 to 1,000, or not whole', () => {
+    for (const maxConcurrency of [0, 1, 1001, 2.5, -4]) {
+      expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], maxConcurrency })))
+        .toThrow(`maxConcurrency must be a whole number between 2 and 1000, got ${maxConcurrency}`);
+    }
   });
 
   test('a state machine in another Region', () => {

@@ -27,8 +27,10 @@ function actionsTheHandlerCalls(): Set<string> {
 /** What the platform does with the roles on the construct's behalf. */
 const PLATFORM_ACTIONS = {
   handler: ['logs:CreateLogStream', 'logs:PutLogEvents', 'iam:PassRole', 'kms:GenerateDataKey', 'kms:Decrypt',
-    'xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
-  scheduler: ['lambda:InvokeFunction', 'sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Decrypt'],
+    'xray:PutTraceSegments', 'xray:PutTelemetryRecords',
+    // The intake's event source mapping, as the function's role: what Lambda documents it needs from the queue.
+    'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+  scheduler: ['sqs:SendMessage', 'kms:GenerateDataKey', 'kms:Decrypt'],
 };
 
 /** Resources that end in a wildcard because the names are only known at run time, each scoped to this construct. */
@@ -88,7 +90,7 @@ const VARIANTS: [string, Variant][] = [
   ['a customer managed key, tracing, a custom bus', {
     props: (stack) => ({
       stateMachines: twoStateMachines(stack),
-      deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+      encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
       tracing: true,
       outcomeEventBus: new events.EventBus(stack, 'Bus'),
     }),

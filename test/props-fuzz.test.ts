@@ -90,7 +90,7 @@ function build(p: Fuzzed): Stack {
     reservedConcurrentExecutions: p.reservedConcurrentExecutions,
     runtime: p.runtime,
     deadLetterQueue: queue,
-    deadLetterQueueEncryptionKey: key,
+    encryptionKey: key,
     metricsNamespace: p.metricsNamespace,
     dryRun: p.dryRun,
   });

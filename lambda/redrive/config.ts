@@ -1,11 +1,13 @@
 import { BackoffSpec, ENV, HandlerPolicy } from '../../src/shared/contract';
 import { errorPatternProblem } from '../../src/shared/error-pattern';
 
-/** Where delayed and put-off redrives are kept. */
+/** Where delayed and put-off redrives are kept, and where they are sent when due. */
 export interface SchedulingConfig {
   readonly scheduleGroup: string;
   readonly schedulerRoleArn: string;
   readonly deadLetterQueueArn: string;
+  /** The intake queue: the target of every one-time schedule. */
+  readonly intakeQueueArn: string;
 }
 
 /** What the handler is configured with, read once from its environment. */
@@ -37,6 +39,7 @@ export function readHandlerConfig(env: Readonly<Record<string, string | undefine
       scheduleGroup: required(env, ENV.SCHEDULE_GROUP),
       schedulerRoleArn: required(env, ENV.SCHEDULER_ROLE_ARN),
       deadLetterQueueArn: required(env, ENV.DEAD_LETTER_QUEUE_ARN),
+      intakeQueueArn: required(env, ENV.INTAKE_QUEUE_ARN),
     },
     name: required(env, ENV.NAME),
     outcomeEventBus: required(env, ENV.OUTCOME_EVENT_BUS),

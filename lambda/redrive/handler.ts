@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { HandlerConfig } from './config';
-import { DeadlineError, RemainingTime, startDeadline } from './deadline';
+import { Deadline, DeadlineError, RemainingTime } from './deadline';
 import { parseFailureEvent } from './failure-event';
 import { loadOnce } from './load-once';
 import { Outcome } from './outcome';
@@ -11,6 +11,7 @@ import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
 import type { SweepLimits, SweepOutcome } from './sweep';
 import { isSweep, parseSweep } from './sweep-request';
 import { TraceAnnotations, TraceMarker } from './tracing';
+import { BatchResponse, handleBatch, IntakeMessage } from './intake';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
 
 /** Loaded when first used: most invocations never write to the dead-letter queue, and only the sweep's own invocations sweep. */
@@ -33,20 +34,32 @@ export type HandlerResult = Outcome | SweepOutcome;
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext extends RemainingTime {
-  readonly invokedFunctionArn: string;
   readonly awsRequestId?: string;
 }
 
+/** One trigger's handling within an invocation: the invocation's deadline, and the message it came in, when it did. */
+export type TriggerHandler = (raw: unknown, context: InvocationContext, deadline: Deadline, message?: IntakeMessage) => Promise<HandlerResult>;
+
 /**
- * The handler: every trigger (a Step Functions event, a due schedule, each execution a sweep finds)
- * is parsed into a redrive request and takes the one redrive path. Every trigger ends redriven, scheduled, skipped with a
- * reason, in the dead-letter queue with the error, or (for errors worth retrying, and whatever the
- * deadline cut off) thrown, always before Lambda's timeout; and every end is reported.
+ * The handler, as the intake queue's event source mapping invokes it: a batch of messages, each a
+ * trigger handled on its own (see `handleBatch`); only those worth retrying come back as batch
+ * item failures.
  */
-export function createHandler(deps: HandlerDependencies): (event: unknown, context: InvocationContext) => Promise<HandlerResult> {
-  const handle = async (raw: unknown, context: InvocationContext): Promise<HandlerResult> => {
-    const deadline = startDeadline(context);
+export function createHandler(deps: HandlerDependencies): (batch: unknown, context: InvocationContext) => Promise<BatchResponse> {
+  const handleTrigger = createTriggerHandler(deps);
+  return (batch, context) => handleBatch(batch, context, handleTrigger);
+}
+
+/**
+ * One trigger (a Step Functions event, a due schedule, a sweep) parsed into a redrive request that
+ * takes the one redrive path. It ends redriven, scheduled, skipped with a reason, in the dead-letter
+ * queue with the error, or (for errors worth retrying, and whatever the deadline cut off) thrown,
+ * always before Lambda's timeout; and every end is reported.
+ */
+export function createTriggerHandler(deps: HandlerDependencies): TriggerHandler {
+  const handle = async (raw: unknown, context: InvocationContext, deadline: Deadline, message?: IntakeMessage): Promise<HandlerResult> => {
     const report = deps.reporter.begin(context);
+    if (message) report.learn({ messageId: message.messageId, receiveCount: message.receiveCount });
     const deadLetter = async (reason: DeadLetterReason, error: string, executionArn?: string, event: unknown = raw): Promise<Outcome> => {
       await deadLetters().sendToDeadLetterQueue(deps.sqs(), deps.config.deadLetterQueueUrl,
         { source: LIBRARY_SOURCE, reason, error, executionArn, event }, deadline.work);
@@ -58,7 +71,7 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
         if (isSweep(raw)) {
           const sweep = parseSweep(raw, deps.now());
           report.learn({ trigger: 'sweep', sweepRun: sweep.runId, continuation: sweep.continuation });
-          const summary = await sweeps().runSweep(sweep, deps, { context, handlerArn: context.invokedFunctionArn, deadline, deadLetter });
+          const summary = await sweeps().runSweep(sweep, deps, { context, deadline, deadLetter });
           const { outcome: _, ...facts } = summary;
           report.note(summary.complete ? 'sweep finished' : summary.followUp ? 'sweep continues in a follow-up' : 'sweep stopped at its bound of follow-ups',
             facts, summary.complete || summary.followUp ? 'info' : 'warn');
@@ -67,7 +80,6 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
         const request = parseTrigger(raw);
         report.learn(keysOf(request));
         const result = await redrivePath(request, deps, {
-          handlerArn: context.invokedFunctionArn,
           signal: deadline.work,
           learn: (keys) => report.learn(keys),
         });
@@ -83,11 +95,9 @@ export function createHandler(deps: HandlerDependencies): (event: unknown, conte
       const failure = deadline.passed ? new DeadlineError(error) : error;
       await report.failure(failure, deadline.report);
       throw failure;
-    } finally {
-      deadline.end();
     }
   };
-  return (raw, context) => deps.tracing.trace(() => handle(raw, context), (outcome) => traceAnnotations(raw, outcome));
+  return (raw, context, deadline, message) => deps.tracing.trace(() => handle(raw, context, deadline, message), (outcome) => traceAnnotations(raw, outcome));
 }
 
 function parseTrigger(raw: unknown): RedriveRequest {

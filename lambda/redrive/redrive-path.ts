@@ -25,9 +25,8 @@ export interface PathDependencies {
   readonly random: () => number;
 }
 
-/** What one invocation gives the path: the handler's ARN for schedules, its deadline, and where to note what it learns. */
+/** What one invocation gives the path: its deadline, and where to note what it learns. */
 export interface PathInvocation {
-  readonly handlerArn: string;
   readonly signal: AbortSignal;
   learn(keys: Record<string, unknown>): void;
 }
@@ -180,7 +179,7 @@ async function schedule(
   clamped: boolean,
 ): Promise<Outcome> {
   const created = await schedules().createRedriveSchedule(
-    deps.scheduler(), deps.scheduling, invocation.handlerArn, redriveScheduleName(request.executionArn, redriveCount),
+    deps.scheduler(), deps.scheduling, redriveScheduleName(request.executionArn, redriveCount),
     new Date(deps.now().getTime() + delaySeconds * 1000),
     { executionArn: request.executionArn, redriveCount, eventId: request.eventId, reason: ScheduleReason.BACKOFF },
     invocation.signal,
@@ -201,7 +200,7 @@ async function putOff(
   const delaySeconds = longest / 2 + deps.random() * (longest / 2);
   invocation.learn({ throttledBy, putOffs });
   const created = await schedules().createRedriveSchedule(
-    deps.scheduler(), deps.scheduling, invocation.handlerArn, putOffScheduleName(request.executionArn, redriveCount, putOffs),
+    deps.scheduler(), deps.scheduling, putOffScheduleName(request.executionArn, redriveCount, putOffs),
     new Date(deps.now().getTime() + delaySeconds * 1000),
     {
       executionArn: request.executionArn,

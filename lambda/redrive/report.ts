@@ -51,24 +51,29 @@ export class Reporter {
   }
 }
 
+/**
+ * The report of one trigger. Its keys go on each of its own log lines rather than on the shared
+ * Logger: the messages of a batch are handled concurrently.
+ */
 export class InvocationReport {
   private known: Known = {};
+  private keys: Record<string, unknown> = {};
 
   constructor(private readonly deps: ReporterDependencies) {}
 
-  /** Keys learned about the trigger: appended to every later log line and kept for the outcome event. */
+  /** Keys learned about the trigger: added to every later log line of this report and kept for the outcome event. */
   learn(keys: Record<string, unknown>): void {
     const defined = Object.fromEntries(Object.entries(keys).filter(([, value]) => value !== undefined));
     this.known = { ...this.known, ...defined };
-    this.deps.logger.appendKeys(bounded(defined));
+    this.keys = { ...this.keys, ...bounded(defined) };
   }
 
   async outcome(outcome: Outcome, abortSignal: AbortSignal): Promise<void> {
     const kind = outcomeKind(outcome);
     const { outcome: name, ...facts } = outcome;
     const line = bounded({ outcome: name, ...facts, redrive: kind === 'STARTED' });
-    if (name === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[name], line);
-    else this.deps.logger.info(LOG_MESSAGES[name], line);
+    if (name === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[name], { ...this.keys, ...line });
+    else this.deps.logger.info(LOG_MESSAGES[name], { ...this.keys, ...line });
 
     const reason = 'reason' in outcome ? outcome.reason : undefined;
     this.count(metricsOf(outcome), reason);
@@ -84,13 +89,15 @@ export class InvocationReport {
   }
 
   /**
-   * An error the invocation fails with: Lambda retries it, then keeps it in the dead-letter queue.
-   * Or, with another `logMessage`, an error one sweep candidate ended with: the next sweep finds it again.
+   * An error a trigger failed with: its message returns to the intake queue, is received again after
+   * the visibility timeout and, after its receives, moves to the dead-letter queue. Or, with another
+   * `logMessage`, an error one sweep candidate ended with: the next sweep finds it again.
    */
-  async failure(error: unknown, abortSignal: AbortSignal, logMessage = 'invocation failed; Lambda retries it, then keeps it in the dead-letter queue'): Promise<void> {
+  async failure(error: unknown, abortSignal: AbortSignal, logMessage = 'trigger failed; its message returns to the intake queue and is retried'): Promise<void> {
     const name = errorName(error);
     const message = truncate(errorMessage(error), MAX_CAUSE_LENGTH);
     this.deps.logger.error(logMessage, bounded({
+      ...this.keys,
       outcome: 'FAILED', failure: name, failureMessage: message,
     }));
     this.count([MetricName.FAILURES], undefined);
@@ -99,7 +106,7 @@ export class InvocationReport {
 
   /** A log line that is not a decision: the summary of a sweep invocation. */
   note(message: string, attributes: Record<string, unknown>, level: 'info' | 'warn' = 'info'): void {
-    this.deps.logger[level](message, bounded(attributes));
+    this.deps.logger[level](message, { ...this.keys, ...bounded(attributes) });
   }
 
   private count(metricNames: string[], reason: string | undefined): void {
@@ -143,6 +150,7 @@ export class InvocationReport {
       }, abortSignal);
     } catch (error) {
       this.deps.logger.warn('outcome event not published; the decision stands', bounded({
+        ...this.keys,
         outcomeEvent: OutcomeDetailType[kind], failure: errorName(error), failureMessage: errorMessage(error),
       }));
       this.deps.metrics.singleMetric().addMetric(MetricName.OUTCOME_EVENT_FAILURES, MetricUnit.Count, 1);

@@ -2,7 +2,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { SchedulingConfig } from './config';
 import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/shared/contract';
 
-/** Scheduler retries invoking the handler for a day, then keeps the invocation in the DLQ. */
+/** Scheduler retries sending to the intake queue for a day, then keeps the payload in the DLQ. */
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 };
 
 export interface CreatedSchedule {
@@ -14,13 +14,12 @@ export interface CreatedSchedule {
 }
 
 /**
- * Creates the one-time schedule that invokes the handler with `detail` when it is due, and deletes
+ * Creates the one-time schedule that sends `detail` to the intake queue when it is due, and deletes
  * itself. "Already exists" counts as done: the name comes from the failure.
  */
 export async function createRedriveSchedule(
   client: SchedulerClient,
   config: SchedulingConfig,
-  handlerArn: string,
   scheduleName: string,
   due: Date,
   detail: Omit<ScheduledRedrive['detail'], 'scheduledFor'>,
@@ -33,18 +32,17 @@ export async function createRedriveSchedule(
     'detail': { ...detail, scheduledFor: `${at}Z` },
   };
   const description = `Redrive of a failed Step Functions execution (${detail.reason ?? 'BACKOFF'}, redrive count ${detail.redriveCount ?? 'unknown'})`;
-  return createOneTimeSchedule(client, config, handlerArn, scheduleName, due, description, payload, abortSignal);
+  return createOneTimeSchedule(client, config, scheduleName, due, description, payload, abortSignal);
 }
 
 /**
- * Creates a one-time schedule that invokes the handler with `payload` at `due` (rounded up to the
+ * Creates a one-time schedule that sends `payload` to the intake queue at `due` (rounded up to the
  * whole second), retried for a day, then kept in the dead-letter queue, and deleted once it has
  * fired. "Already exists" counts as done: callers derive the name from what the schedule is for.
  */
 export async function createOneTimeSchedule(
   client: SchedulerClient,
   config: SchedulingConfig,
-  handlerArn: string,
   scheduleName: string,
   due: Date,
   description: string,
@@ -62,7 +60,7 @@ export async function createOneTimeSchedule(
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Target: {
-        Arn: handlerArn,
+        Arn: config.intakeQueueArn,
         RoleArn: config.schedulerRoleArn,
         Input: JSON.stringify(payload),
         RetryPolicy: SCHEDULE_RETRY_POLICY,

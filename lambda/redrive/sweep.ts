@@ -57,7 +57,6 @@ export interface SweepDependencies extends PathDependencies {
 
 export interface SweepInvocation {
   readonly context: RemainingTime;
-  readonly handlerArn: string;
   readonly deadline: Deadline;
   /** Keeps a candidate Step Functions rejects (ExecutionDoesNotExist, ...) in the dead-letter queue. */
   deadLetter(reason: DeadLetterReason, error: string, executionArn: string, event: unknown): Promise<Outcome>;
@@ -171,7 +170,7 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
       status: item.status,
     });
     try {
-      const result = await redrivePath(candidate, pathDeps, { handlerArn: invocation.handlerArn, signal, learn: (keys) => report.learn(keys) });
+      const result = await redrivePath(candidate, pathDeps, { signal, learn: (keys) => report.learn(keys) });
       const outcome = result.outcome === 'REJECTED'
         ? await invocation.deadLetter(DeadLetterReason.REDRIVE_REJECTED, result.error, candidate.executionArn,
           { sweep: request.runId, execution: item })
@@ -252,9 +251,6 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     return await continueLater(error.position);
-  } finally {
-    const report = deps.reporter.begin(invocation.context as object);
-    report.learn({ trigger: 'sweep', eventId, sweepRun: request.runId, continuation: request.continuation });
   }
 
   async function continueLater(position: Position): Promise<SweepOutcome> {
@@ -272,7 +268,7 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
     const { scheduledTime: _, ...rest } = detail;
     const payload: SweepPayload = { 'source': LIBRARY_SOURCE, 'detail-type': SWEEP_DETAIL_TYPE, 'detail': { ...rest, cursor } };
     const created = await schedules().createOneTimeSchedule(
-      deps.scheduler(), deps.scheduling, invocation.handlerArn, sweepScheduleName(request.runId, continuation),
+      deps.scheduler(), deps.scheduling, sweepScheduleName(request.runId, continuation),
       new Date(deps.now().getTime() + limits.followUpDelaySeconds * 1000),
       `AutoRedrive sweep ${request.runId}, continuation ${continuation}`, payload, signal,
     );

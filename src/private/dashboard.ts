@@ -12,6 +12,7 @@ export interface AutoRedriveDashboardProps {
   readonly outcomes: cloudwatch.IMetric[];
   readonly deadLetterQueueDepth: cloudwatch.IMetric;
   readonly handlerErrors: cloudwatch.IMetric;
+  readonly intakeAge: cloudwatch.IMetric;
   /**
    * The listed state machines, graphed each by its ARN. Undefined when they are chosen by name
    * prefix or for the whole account: the graphs then search every state machine of the account and
@@ -25,7 +26,8 @@ export function createDashboard(scope: Construct, id: string, props: AutoRedrive
   const dashboard = new cloudwatch.Dashboard(scope, id);
   dashboard.addWidgets(
     new cloudwatch.GraphWidget({ title: 'AutoRedrive decisions', left: props.outcomes, width: 12 }),
-    new cloudwatch.GraphWidget({ title: 'Dead-letter queue and handler errors', left: [props.deadLetterQueueDepth], right: [props.handlerErrors], width: 12 }),
+    new cloudwatch.GraphWidget({ title: 'Dead-letter queue and handler errors', left: [props.deadLetterQueueDepth], right: [props.handlerErrors], width: 6 }),
+    new cloudwatch.GraphWidget({ title: 'Intake queue: oldest message age (seconds)', left: [props.intakeAge], width: 6 }),
   );
   if (props.stateMachineArns === undefined) {
     dashboard.addWidgets(...NATIVE_REDRIVE_METRICS.map((metricName) => new cloudwatch.GraphWidget({

@@ -1,9 +1,9 @@
-import { Annotations, Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
+import { allowEventBridgeToUseKey } from './queue-encryption';
 
 /** The longest SQS keeps a message: a person has two weeks to read what could not be handled. */
 const MAX_RETENTION = Duration.days(14);
@@ -19,18 +19,11 @@ export function createDeadLetterQueue(scope: Construct, id: string, encryptionKe
     enforceSSL: true,
     retentionPeriod: MAX_RETENTION,
   });
-  const isTheDeadLetterQueue = 'This queue is the dead-letter queue of the AutoRedrive rules and handler; a person reads it, nothing consumes it.';
+  const isTheDeadLetterQueue = 'This queue is the dead-letter queue of the AutoRedrive intake queue, rules, schedules and handler; a person reads it, nothing consumes it.';
   acknowledgeNagFindings(queue, [
     { id: 'AwsSolutions-SQS3', reason: isTheDeadLetterQueue },
     { id: 'Serverless-SQSRedrivePolicy', reason: isTheDeadLetterQueue },
   ]);
-  if (encryptionKey) {
-    const grant = encryptionKey.grant(new iam.ServicePrincipal('events.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
-    if (!grant.success) {
-      Annotations.of(scope).addWarningV2('cdk-stepfunctions-redrive:DeadLetterQueueKey',
-        'The key policy of deadLetterQueueEncryptionKey must allow events.amazonaws.com kms:Decrypt and kms:GenerateDataKey, ' +
-        'or EventBridge cannot put undeliverable events in the dead-letter queue.');
-    }
-  }
+  if (encryptionKey) allowEventBridgeToUseKey(scope, encryptionKey, 'encryptionKey', 'the dead-letter queue');
   return queue;
 }

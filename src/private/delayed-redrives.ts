@@ -1,9 +1,9 @@
 import { Names, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { IntakeQueue } from './intake-queue';
 import { grantSendOnly } from './send-to-queue';
 
 /** Schedule group names are at most 64 characters. */
@@ -11,15 +11,17 @@ const MAX_SCHEDULE_GROUP_NAME_LENGTH = 64;
 const SCHEDULER_SERVICE = 'scheduler.amazonaws.com';
 
 export interface DelayedRedrivesProps {
-  /** Where a schedule's invocation goes when EventBridge Scheduler cannot deliver it. */
+  /** Where a schedule's payload goes when EventBridge Scheduler cannot deliver it. */
   readonly deadLetterQueue: sqs.IQueue;
+  /** Where the schedules send their payloads when they are due. */
+  readonly intake: IntakeQueue;
 }
 
 /**
  * What a one-time schedule needs, in every configuration (a backoff's delay, or a check or redrive
  * put off because Step Functions throttled it): a schedule group the construct owns, and a role
- * EventBridge Scheduler assumes to invoke the handler and to keep an undeliverable invocation in
- * the dead-letter queue.
+ * EventBridge Scheduler assumes to send a due schedule's payload to the intake queue, and to keep
+ * one it could not send in the dead-letter queue.
  */
 export class DelayedRedrives extends Construct {
   public readonly scheduleGroupName: string;
@@ -33,15 +35,10 @@ export class DelayedRedrives extends Construct {
       assumedBy: new iam.ServicePrincipal(SCHEDULER_SERVICE, {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
-      description: 'Lets EventBridge Scheduler invoke the AutoRedrive handler when a delayed or put-off redrive is due',
+      description: 'Lets EventBridge Scheduler send delayed and put-off redrives and sweeps to the AutoRedrive intake queue when they are due',
     });
     grantSendOnly(props.deadLetterQueue, this.schedulerRole);
-  }
-
-  /** Lets the schedules invoke the handler. */
-  public grantScheduleInvoke(handler: lambda.IFunction): void {
-    // The schedules target the handler's unqualified ARN: no version or alias needs the permission.
-    this.schedulerRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [handler.functionArn] }));
+    props.intake.grantSend(this.schedulerRole);
   }
 
   /** Lets a principal create schedules in the group, run as the scheduler role. */

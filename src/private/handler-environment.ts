@@ -9,6 +9,8 @@ export interface HandlerEnvironmentProps {
   /** Where the handler keeps delayed and put-off redrives, and the role their schedules run as. */
   readonly scheduleGroupName: string;
   readonly schedulerRoleArn: string;
+  /** Where the schedules send the redrives and sweeps when they are due. */
+  readonly intakeQueue: sqs.IQueue;
   /** The construct's unique name. */
   readonly name: string;
   readonly outcomeEventBusName: string;
@@ -26,6 +28,7 @@ export function handlerEnvironment(scope: Construct, props: HandlerEnvironmentPr
     [ENV.DEAD_LETTER_QUEUE_URL]: props.deadLetterQueue.queueUrl,
     [ENV.SCHEDULE_GROUP]: props.scheduleGroupName,
     [ENV.SCHEDULER_ROLE_ARN]: props.schedulerRoleArn,
+    [ENV.INTAKE_QUEUE_ARN]: props.intakeQueue.queueArn,
     [ENV.DEAD_LETTER_QUEUE_ARN]: props.deadLetterQueue.queueArn,
     [ENV.NAME]: props.name,
     [ENV.OUTCOME_EVENT_BUS]: props.outcomeEventBusName,

@@ -11,16 +11,15 @@ import { grantExecutionAccess } from './execution-policies';
 import { handlerEnvironment } from './handler-environment';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { Selection } from './selection';
-import { grantSendOnly, QueueDestination } from './send-to-queue';
+import { IntakeQueue } from './intake-queue';
+import { grantSendOnly } from './send-to-queue';
 import { grantListStateMachines } from './sweep-schedule';
 import { HandlerPolicy, LIBRARY_SOURCE } from '../shared/contract';
 
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'lambda', 'redrive', 'index');
 const HANDLER_MEMORY_MB = 256;
-const HANDLER_TIMEOUT = Duration.seconds(30);
-/** Lambda retries a failed asynchronous invocation twice, then sends it to the dead-letter queue. */
-const HANDLER_RETRY_ATTEMPTS = 2;
-const HANDLER_MAX_EVENT_AGE = Duration.hours(6);
+/** The handler's timeout: the intake queue's visibility timeout derives from it. */
+export const HANDLER_TIMEOUT = Duration.seconds(30);
 
 export interface RedriveHandlerProps {
   /** The AutoRedrive's unique name. */
@@ -32,7 +31,11 @@ export interface RedriveHandlerProps {
   readonly outcomeEventBus: events.IEventBus;
   readonly metricsNamespace: string;
   readonly runtime: lambda.Runtime;
-  readonly reservedConcurrentExecutions: number;
+  /** Opt-in: none unless given. */
+  readonly reservedConcurrentExecutions?: number;
+  /** The queue every automatic trigger enters through, and the cap on the handler's invocations at once. */
+  readonly intake: IntakeQueue;
+  readonly maxConcurrency: number;
   readonly logRetention: logs.RetentionDays;
   readonly tracing: boolean;
   /** Publish metrics per state machine and skips per reason. */
@@ -44,7 +47,7 @@ export interface RedriveHandlerProps {
 /**
  * The function that decides and redrives, with its role, its log group, its environment and every
  * permission it needs, each scoped to what the handler touches: the watched state machines'
- * executions, the dead-letter queue, the schedule group and, once outcome events are wanted
+ * executions, the intake queue (receive and delete), the dead-letter queue, the schedule group and, once outcome events are wanted
  * (`publishOutcomeEvents()`), the outcome bus (its own source only).
  */
 export class RedriveHandler extends Construct {
@@ -93,16 +96,12 @@ export class RedriveHandler extends Construct {
         deadLetterQueue: props.deadLetterQueue,
         scheduleGroupName: props.delayedRedrives.scheduleGroupName,
         schedulerRoleArn: props.delayedRedrives.schedulerRole.roleArn,
+        intakeQueue: props.intake.queue,
       }),
     });
     // The managed policies attach to the role on their own: the function waits for them.
     executionPolicies.forEach((policy) => this.function.node.addDependency(policy));
-    this.function.configureAsyncInvoke({
-      retryAttempts: HANDLER_RETRY_ATTEMPTS,
-      maxEventAge: HANDLER_MAX_EVENT_AGE,
-      onFailure: new QueueDestination(props.deadLetterQueue),
-    });
-    props.delayedRedrives.grantScheduleInvoke(this.function);
+    props.intake.feed(this.function, props.maxConcurrency);
     this.acknowledgeNagFindings(props.tracing);
   }
 
@@ -137,7 +136,7 @@ export class RedriveHandler extends Construct {
     acknowledgeNagFindings(this.function, [
       {
         id: 'Serverless-LambdaDLQ',
-        reason: 'Failed asynchronous invocations go to the dead-letter queue through an on-failure destination, which keeps the error with the event.',
+        reason: 'The handler is fed by an SQS event source mapping, not invoked asynchronously: a message that fails its receives moves to the dead-letter queue through the intake queue redrive policy.',
       },
       ...(tracing ? [] : [{
         id: 'Serverless-LambdaTracing',

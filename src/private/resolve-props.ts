@@ -7,7 +7,7 @@ import { handlerPolicy } from './handler-policy';
 import { latestNodeRuntime } from './node-runtime';
 import { Selection, selectionOf } from './selection';
 import { validateProps } from './validate-props';
-import { DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from '../shared/contract';
+import { DEFAULT_MAX_CONCURRENCY, DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from '../shared/contract';
 import { Sweep } from '../sweep';
 
 /** AutoRedriveProps checked, with every default applied. */
@@ -16,7 +16,8 @@ export interface ResolvedProps {
   readonly selection: Selection;
   readonly policy: HandlerPolicy;
   readonly runtime: lambda.Runtime;
-  readonly reservedConcurrentExecutions: number;
+  readonly reservedConcurrentExecutions?: number;
+  readonly maxConcurrency: number;
   readonly logRetention: logs.RetentionDays;
   readonly metricsNamespace: string;
   readonly alarms: boolean;
@@ -28,7 +29,6 @@ export interface ResolvedProps {
   readonly sweep: Sweep;
 }
 
-export const DEFAULT_RESERVED_CONCURRENCY = 12;
 
 /** Validates the props (throwing one error that lists every problem), then applies the defaults. */
 export function resolveProps(scope: Construct, props: AutoRedriveProps): ResolvedProps {
@@ -37,7 +37,8 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
     selection: selectionOf(props),
     policy: handlerPolicy(props),
     runtime: props.runtime ?? latestNodeRuntime(),
-    reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? DEFAULT_RESERVED_CONCURRENCY,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+    maxConcurrency: props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     metricsNamespace: props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
     alarms: props.alarms ?? true,

@@ -1,6 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -10,7 +9,7 @@ import { Selection } from './selection';
 import { LIBRARY_SOURCE, SCHEDULED_TIME_PLACEHOLDER, SWEEP_DETAIL_TYPE, SweepPayload, SweepSelection } from '../shared/contract';
 import { Sweep } from '../sweep';
 
-/** Scheduler retries an invocation it could not deliver, for at most one interval (the next sweep takes over), and at most a day. */
+/** Scheduler retries a payload it could not send, for at most one interval (the next sweep takes over), and at most a day. */
 const MAX_RETRY_ATTEMPTS = 185;
 const MIN_EVENT_AGE = Duration.minutes(1);
 const MAX_EVENT_AGE = Duration.days(1);
@@ -20,7 +19,8 @@ export interface SweepScheduleProps {
   readonly selection: Selection;
   /** The policy's statuses: the sweep lists each. */
   readonly statuses: string[];
-  readonly handler: lambda.IFunction;
+  /** Where each run's payload is sent. */
+  readonly intakeQueue: sqs.IQueue;
   readonly delayedRedrives: DelayedRedrives;
   readonly deadLetterQueue: sqs.IQueue;
 }
@@ -52,14 +52,14 @@ export function createSweepSchedule(scope: Construct, id: string, props: SweepSc
     flexibleTimeWindow: { mode: 'OFF' },
     state: 'ENABLED',
     target: {
-      arn: props.handler.functionArn,
+      arn: props.intakeQueue.queueArn,
       roleArn: props.delayedRedrives.schedulerRole.roleArn,
       input: Stack.of(scope).toJsonString(payload),
       retryPolicy: { maximumRetryAttempts: MAX_RETRY_ATTEMPTS, maximumEventAgeInSeconds: eventAge },
       deadLetterConfig: { arn: props.deadLetterQueue.queueArn },
     },
   });
-  // The group must exist, and the role be allowed to invoke the handler, before the first run.
+  // The group must exist, and the role be allowed to send to the intake queue, before the first run.
   schedule.node.addDependency(props.delayedRedrives);
   return schedule;
 }

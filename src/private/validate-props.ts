@@ -13,7 +13,10 @@ import { redrivePolicyGroups } from './redrive-policy-groups';
 import { selectionOf } from './selection';
 import { Sweep } from '../sweep';
 import { WatchedStateMachine, watchStateMachines } from './watched-state-machine';
-import { MAX_MANAGED_POLICY_LENGTH, MAX_REDRIVES_LIMIT, MAX_STATE_MACHINE_NAME_LENGTH, REDRIVE_WINDOW_MS } from '../shared/limits';
+import {
+  MAX_MANAGED_POLICY_LENGTH, MAX_MAX_CONCURRENCY, MAX_REDRIVES_LIMIT, MIN_MAX_CONCURRENCY, MAX_STATE_MACHINE_NAME_LENGTH, REDRIVE_WINDOW_MS,
+} from '../shared/limits';
+import { DEFAULT_MAX_CONCURRENCY } from '../shared/contract';
 import { nameProblem } from '../shared/names';
 
 interface Warning {
@@ -41,8 +44,12 @@ export function validateProps(scope: Construct, props: AutoRedriveProps): void {
   if (props.maxRedrives !== undefined) {
     checkInteger(findings, 'maxRedrives', props.maxRedrives, 1, MAX_REDRIVES_LIMIT);
   }
+  if (props.maxConcurrency !== undefined) {
+    checkInteger(findings, 'maxConcurrency', props.maxConcurrency, MIN_MAX_CONCURRENCY, MAX_MAX_CONCURRENCY);
+  }
   if (props.reservedConcurrentExecutions !== undefined) {
     checkInteger(findings, 'reservedConcurrentExecutions', props.reservedConcurrentExecutions, 1, Number.MAX_SAFE_INTEGER);
+    checkReservationCoversMapping(props.reservedConcurrentExecutions, props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, findings);
   }
   if (props.statuses !== undefined) checkStatuses(props.statuses, findings);
   if (props.runtime !== undefined) checkRuntime(props.runtime, findings);
@@ -211,6 +218,16 @@ function checkInteger(findings: Findings, name: string, value: number, min: numb
   }
 }
 
+/** A reservation below the mapping's cap makes Lambda throttle the mapping's invocations: each throttle costs a receive. */
+function checkReservationCoversMapping(reserved: number, maxConcurrency: number, findings: Findings): void {
+  if (Token.isUnresolved(reserved) || Token.isUnresolved(maxConcurrency) || reserved >= maxConcurrency) return;
+  findings.warnings.push({
+    id: 'ReservedBelowMaxConcurrency',
+    message: `reservedConcurrentExecutions (${reserved}) is below maxConcurrency (${maxConcurrency}): Lambda throttles the intake's ` +
+      'invocations beyond the reservation, and each throttled batch counts a receive of its messages toward the dead-letter queue',
+  });
+}
+
 function checkRuntime(runtime: lambda.Runtime, findings: Findings): void {
   const major = nodeMajor(runtime);
   if (major === undefined || major < MIN_NODE_MAJOR) {
@@ -219,9 +236,6 @@ function checkRuntime(runtime: lambda.Runtime, findings: Findings): void {
 }
 
 function checkDeadLetterQueue(props: AutoRedriveProps, findings: Findings): void {
-  if (props.deadLetterQueue && props.deadLetterQueueEncryptionKey) {
-    findings.problems.push('deadLetterQueueEncryptionKey applies to the queue the construct creates; encrypt your own deadLetterQueue yourself');
-  }
   if (props.deadLetterQueue instanceof sqs.Queue && props.deadLetterQueue.encryptionType === sqs.QueueEncryption.KMS_MANAGED) {
     findings.problems.push('deadLetterQueue is encrypted with the AWS managed key aws/sqs, which EventBridge cannot use; use SSE-SQS or a customer managed key');
   }

@@ -13,8 +13,10 @@ export const ENV = {
    * with `Backoff.none()` a throttled check or redrive is put off with a one-time schedule.
    */
   SCHEDULE_GROUP: 'AUTO_REDRIVE_SCHEDULE_GROUP',
-  /** The role EventBridge Scheduler assumes to invoke the handler when a schedule is due. */
+  /** The role EventBridge Scheduler assumes to send a due schedule's payload to the intake queue. */
   SCHEDULER_ROLE_ARN: 'AUTO_REDRIVE_SCHEDULER_ROLE_ARN',
+  /** The intake queue's ARN: the target of every one-time schedule (delayed and put-off redrives, sweep follow-ups). */
+  INTAKE_QUEUE_ARN: 'AUTO_REDRIVE_INTAKE_QUEUE_ARN',
   /** The dead-letter queue's ARN, for the schedules' dead-letter config. */
   DEAD_LETTER_QUEUE_ARN: 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN',
   /** The name or ARN of the event bus outcome events go to. */
@@ -198,6 +200,9 @@ export interface OutcomeDetail {
 }
 
 export const DEFAULT_METRICS_NAMESPACE = 'CdkStepFunctionsRedrive';
+
+/** The intake's default cap on handler invocations at once (`maxConcurrency`), chosen by the storm benchmarks (bench/RESULTS.md). */
+export const DEFAULT_MAX_CONCURRENCY = 4;
 
 /** The handler's metric names. Dimensions: service (the construct's name), and StateMachine; Reason for skips. */
 export const MetricName = {

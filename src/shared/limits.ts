@@ -64,3 +64,27 @@ export const MAX_LIST_PAGE_SIZE = 1000;
 
 /** An EventBridge Scheduler schedule's target Input may be up to 256 KB. */
 export const MAX_SCHEDULE_INPUT_BYTES = 256 * 1024;
+
+/** An SQS event source mapping's ScalingConfig.MaximumConcurrency: 2 to 1,000 invocations at once. */
+export const MIN_MAX_CONCURRENCY = 2;
+export const MAX_MAX_CONCURRENCY = 1000;
+
+/**
+ * Messages the intake's event source mapping hands the handler at once: SQS's largest batch without
+ * a batching window, so that a failure event waits for no other; the handler works through them
+ * concurrently, within the SDK's adaptive rate limiting.
+ */
+export const INTAKE_BATCH_SIZE = 10;
+
+/** Lambda's advice for a queue that feeds a function: a visibility timeout of at least six times the function's timeout. */
+export const INTAKE_VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/**
+ * Receives of an intake message before SQS moves it to the dead-letter queue: room for Lambda's own
+ * throttles of the mapping and a few retryable failures, each after a visibility timeout (3 minutes),
+ * so about half an hour of retrying.
+ */
+export const INTAKE_MAX_RECEIVE_COUNT = 10;
+
+/** How long the intake queue keeps a message nobody received: an outage of a day and more is buffered. */
+export const INTAKE_RETENTION_DAYS = 4;

@@ -5,7 +5,8 @@ import { deployToFake, FakeDeployment } from './deploy-to-fake';
 import { ACCOUNT, REGION } from './events';
 import { FakeAws } from './fake-aws/server';
 import { dependenciesFromEnvironment } from '../../lambda/redrive/dependencies';
-import { createHandler, InvocationContext } from '../../lambda/redrive/handler';
+import { startDeadline } from '../../lambda/redrive/deadline';
+import { createHandler, createTriggerHandler, InvocationContext } from '../../lambda/redrive/handler';
 import { SweepLimits } from '../../lambda/redrive/sweep';
 import { TraceMarker } from '../../lambda/redrive/tracing';
 import { AutoRedriveProps, Backoff, ErrorFilter, RedrivableStatus } from '../../src';
@@ -87,13 +88,24 @@ export async function startHandler(options: HarnessOptions = {}) {
   const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
   const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
 
-  const invoke = createHandler(dependenciesFromEnvironment(environment, {
+  const dependencies = dependenciesFromEnvironment(environment, {
     now: () => new Date(fake.clock.now()),
     random: options.random,
     timeouts: { connectionTimeout: 5_000, requestTimeout: options.requestTimeoutMs ?? 5_000 },
     tracing: options.tracing,
     sweepLimits: options.sweepLimits,
-  }));
+  });
+  const handleTrigger = createTriggerHandler(dependencies);
+  const handleBatch = createHandler(dependencies);
+  /** One trigger, as one message of a batch is handled, with the invocation's deadline: its outcome, or the error that returns it to the queue. */
+  const invoke = async (event: unknown, context: InvocationContext) => {
+    const deadline = startDeadline(context);
+    try {
+      return await handleTrigger(event, context, deadline);
+    } finally {
+      deadline.end();
+    }
+  };
   let invocations = 0;
   const context = (remainingTimeMs = options.remainingTimeMs ?? 30_000): InvocationContext & object => {
     const endsAt = Date.now() + remainingTimeMs;
@@ -107,6 +119,8 @@ export async function startHandler(options: HarnessOptions = {}) {
     } as InvocationContext;
   };
   const handler = (event: unknown, remainingTimeMs?: number) => invoke(event, context(remainingTimeMs));
+  /** The handler as the event source mapping invokes it: a batch of SQS records. */
+  const receive = (batch: unknown, remainingTimeMs?: number) => handleBatch(batch, context(remainingTimeMs));
   /** The recurring sweep schedule of the template (AWS::Scheduler::Schedule), if the sweep is on. */
   const sweepSchedule = (): any => Object.values<any>(autoRedriveTemplate(options.stateMachines ?? ['orders', 'payments'], props).Resources)
     .find((resource) => resource.Type === 'AWS::Scheduler::Schedule')?.Properties;
@@ -128,6 +142,7 @@ export async function startHandler(options: HarnessOptions = {}) {
     /** The construct's unique name: `service` in logs and metrics, `autoRedrive` in outcome events. */
     autoRedriveName: environment[ENV.NAME]!,
     handler,
+    receive,
     redeploy,
     logs,
     /** The EMF records the handler printed. */

@@ -68,7 +68,7 @@ export const NAG_SCENARIOS: NagScenario[] = [
         outcomeEvents: true,
         detailedMetrics: true,
         outcomeEventBus: new events.EventBus(stack, 'Bus'),
-        deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+        encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
         backoff: Backoff.none(),
         sweep: Sweep.every(Duration.minutes(15)),
       });
@@ -79,7 +79,7 @@ export const NAG_SCENARIOS: NagScenario[] = [
     name: 'many state machines and a customer managed key',
     build: (stack) => autoRedrive({
       stateMachines: Array.from({ length: 60 }, (_, i) => standardStateMachine(stack, `M${i}`)),
-      deadLetterQueueEncryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+      encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
     })(stack),
   },
   {

@@ -1,0 +1,107 @@
+import { Annotations, Duration, Names } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { allowEventBridgeToUseKey } from './queue-encryption';
+import { grantSendOnly } from './send-to-queue';
+import { INTAKE_BATCH_SIZE, INTAKE_MAX_RECEIVE_COUNT, INTAKE_RETENTION_DAYS, INTAKE_VISIBILITY_TIMEOUT_FACTOR } from '../shared/limits';
+
+const EVENTS_SERVICE = 'events.amazonaws.com';
+/** EventBridge retries a delivery SQS refused (throttled, unavailable) for a day, then keeps the event in the dead-letter queue. */
+const DELIVERY_RETRY_ATTEMPTS = 185;
+const DELIVERY_MAX_EVENT_AGE = Duration.hours(24);
+
+export interface IntakeQueueProps {
+  /** Where messages go after INTAKE_MAX_RECEIVE_COUNT receives, and where EventBridge keeps what it could not deliver. */
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The customer managed key, when one is given; SSE-SQS otherwise. */
+  readonly encryptionKey?: kms.IKey;
+  /** The handler's timeout: the queue's visibility timeout is INTAKE_VISIBILITY_TIMEOUT_FACTOR times it. */
+  readonly handlerTimeout: Duration;
+}
+
+/**
+ * The one queue every automatic trigger enters through: the rules' failure events, due one-time
+ * schedules and the sweep. Encrypted, TLS only, with a redrive policy to the dead-letter queue. The
+ * queue policy lets EventBridge send from the construct's own rules only (`aws:SourceArn`), each rule
+ * added as it targets the queue.
+ */
+export class IntakeQueue extends Construct {
+  public readonly queue: sqs.Queue;
+  private readonly deadLetterQueue: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: IntakeQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = props.deadLetterQueue;
+    // `Default`: the queue is this construct's default child, for cdk-nag and for `node.defaultChild`.
+    this.queue = new sqs.Queue(this, 'Default', {
+      encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(props.handlerTimeout.toSeconds() * INTAKE_VISIBILITY_TIMEOUT_FACTOR),
+      retentionPeriod: Duration.days(INTAKE_RETENTION_DAYS),
+      deadLetterQueue: { queue: props.deadLetterQueue, maxReceiveCount: INTAKE_MAX_RECEIVE_COUNT },
+    });
+    if (props.encryptionKey) allowEventBridgeToUseKey(this, props.encryptionKey, 'encryptionKey', 'the intake queue');
+  }
+
+  /**
+   * A rule target that sends the matched event to the queue, allowed for that rule alone; what
+   * EventBridge cannot deliver goes to the dead-letter queue, which allows that rule to send too.
+   */
+  public ruleTarget(): events.IRuleTarget {
+    return {
+      bind: (rule: events.IRule): events.RuleTargetConfig => {
+        const fromThisRule = (queue: sqs.IQueue, sid: string) => queue.addToResourcePolicy(new iam.PolicyStatement({
+          sid: `${sid}${Names.nodeUniqueId(rule.node)}`.slice(0, 100),
+          principals: [new iam.ServicePrincipal(EVENTS_SERVICE)],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+        }));
+        fromThisRule(this.queue, 'AllowRule');
+        if (!fromThisRule(this.deadLetterQueue, 'AllowRuleDeadLetters').statementAdded) {
+          Annotations.of(this).addWarningV2('cdk-stepfunctions-redrive:DeadLetterQueuePolicy',
+            `The policy of the dead-letter queue you brought must let ${EVENTS_SERVICE} sqs:SendMessage from the rule ${rule.ruleArn}, ` +
+            'or EventBridge cannot keep an event it could not deliver.');
+        }
+        return {
+          arn: this.queue.queueArn,
+          targetResource: this.queue,
+          retryPolicy: { maximumRetryAttempts: DELIVERY_RETRY_ATTEMPTS, maximumEventAgeInSeconds: DELIVERY_MAX_EVENT_AGE.toSeconds() },
+          deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+        };
+      },
+    };
+  }
+
+  /** Lets a principal (the scheduler role) send to the queue. */
+  public grantSend(grantee: iam.IGrantable): void {
+    grantSendOnly(this.queue, grantee);
+  }
+
+  /**
+   * Feeds the handler from the queue: batches of INTAKE_BATCH_SIZE, at most `maxConcurrency`
+   * invocations at once (without reserving any of the account's concurrency), and partial batch
+   * responses. The role may receive and delete messages, and read the queue's attributes, which the
+   * event source mapping needs; nothing more.
+   */
+  public feed(handler: lambda.Function, maxConcurrency: number): lambda.EventSourceMapping {
+    const role = handler.role!;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resources: [this.queue.queueArn],
+    }));
+    this.queue.encryptionMasterKey?.grantDecrypt(role);
+    return new lambda.EventSourceMapping(this, 'Mapping', {
+      target: handler,
+      eventSourceArn: this.queue.queueArn,
+      batchSize: INTAKE_BATCH_SIZE,
+      maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+  }
+}
