@@ -58,7 +58,7 @@ describe('cdk-nag 2 with the lowest supported aws-cdk-lib: the AwsSolutions and 
     const acknowledgements = cdkNag2Acknowledgements((stack) => ({ stateMachines: [standardStateMachine(stack, 'M')] }));
     expect(acknowledgements.map((a) => a.id).sort()).toEqual([
       'AwsSolutions-IAM5', 'AwsSolutions-IAM5',
-      'AwsSolutions-SQS3', 'Serverless-LambdaDLQ', 'Serverless-LambdaTracing', 'Serverless-SQSRedrivePolicy',
+      'AwsSolutions-SQS3', 'Serverless-LambdaDLQ', 'Serverless-LambdaEventSourceMappingDestination', 'Serverless-LambdaTracing', 'Serverless-SQSRedrivePolicy',
     ]);
     for (const acknowledgement of acknowledgements) expect(acknowledgement.reason.length).toBeGreaterThan(40);
     const wildcards = acknowledgements.filter((a) => a.id === 'AwsSolutions-IAM5').flatMap((a) => a.applies_to.map((x: any) => x.regex));

@@ -41,6 +41,15 @@ describe('metrics', () => {
     expect(stack.resolve(metric.dimensions)).toEqual({ QueueName: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'QueueName'] } });
   });
 
+  test('the intake queue\'s oldest message age', () => {
+    const metric = autoRedrive.metricIntakeQueueOldestMessageAge();
+    expect(metric.namespace).toBe('AWS/SQS');
+    expect(metric.metricName).toBe('ApproximateAgeOfOldestMessage');
+    expect(metric.statistic).toBe('Maximum');
+    expect(metric.period.toMinutes()).toBe(1);
+    expect(stack.resolve(metric.dimensions)).toEqual({ QueueName: { 'Fn::GetAtt': [expect.stringMatching(/Intake/), 'QueueName'] } });
+  });
+
   test('a chosen namespace reaches both the handler and the metric methods', () => {
     const { template, autoRedrive: custom } = synthAutoRedrive({ metricsNamespace: 'Ops/Redrive' });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Ops/Redrive' } } });
@@ -53,9 +62,9 @@ describe('metrics', () => {
 });
 
 describe('alarms', () => {
-  test('by default: the DLQ holds a message, an execution is exhausted, the handler fails', () => {
+  test('by default: the DLQ holds a message, an execution is exhausted, the handler fails, the intake backs up', () => {
     const { template, autoRedrive } = synthAutoRedrive();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
@@ -75,7 +84,17 @@ describe('alarms', () => {
       Threshold: 1,
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1 });
-    expect([autoRedrive.deadLetterQueueAlarm, autoRedrive.exhaustedAlarm, autoRedrive.handlerErrorsAlarm].every(Boolean)).toBe(true);
+    const intakeId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.includes('Intake'))!;
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [intakeId, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 900,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect([autoRedrive.deadLetterQueueAlarm, autoRedrive.exhaustedAlarm, autoRedrive.handlerErrorsAlarm, autoRedrive.intakeAgeAlarm].every(Boolean)).toBe(true);
   });
 
   test('addAlarmActions pages through every alarm', () => {
@@ -84,7 +103,7 @@ describe('alarms', () => {
     const topic = new sns.Topic(stack, 'Pager', { enforceSSL: true });
     autoRedrive.addAlarmActions(new cwActions.SnsAction(topic));
     const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as any[];
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/Pager/) }]);
   });
 
@@ -231,7 +250,7 @@ describe('dashboard and tracing', () => {
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as any[];
     const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
     for (const name of ['RedrivesStarted', 'RedrivesScheduled', 'RedrivesSkipped', 'RedrivesExhausted', 'RedriveFailures', 'BadEvents',
-      'ApproximateNumberOfMessagesVisible', 'ExecutionsRedriven', 'RedrivenExecutionsSucceeded', 'RedrivenExecutionsFailed', 'RedrivenExecutionsTimedOut']) {
+      'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'ExecutionsRedriven', 'RedrivenExecutionsSucceeded', 'RedrivenExecutionsFailed', 'RedrivenExecutionsTimedOut']) {
       expect(body).toContain(name);
     }
     const machineRefs = new Set(body.match(/Machine\d+[0-9A-F]{8}/g));

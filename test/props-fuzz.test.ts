@@ -36,6 +36,7 @@ const propsArbitrary = fc.record({
     fc.record({ kind: fc.constantFrom('none', 'fixed', 'exponential'), a: fc.integer({ min: 1, max: 86_400 }), b: fc.integer({ min: 86_400, max: 10 * 86_400 }), multiplier: fc.option(fc.double({ min: 1, max: 10, noNaN: true }), { nil: undefined }), jitter: fc.option(fc.boolean(), { nil: undefined }) }),
     fc.record({ kind: fc.constantFrom('none', 'fixed', 'exponential'), a: anyDuration, b: anyDuration, multiplier: fc.option(anyNumber, { nil: undefined }), jitter: fc.option(fc.boolean(), { nil: undefined }) })),
   reservedConcurrentExecutions: prop(fc.integer({ min: 1, max: 1000 }), anyNumber),
+  maxConcurrency: prop(fc.integer({ min: 2, max: 1000 }), anyNumber),
   runtime: prop(fc.constant(lambda.Runtime.NODEJS_22_X), fc.constantFrom(lambda.Runtime.NODEJS_20_X, lambda.Runtime.PYTHON_3_12)),
   queue: fc.constantFrom('none', 'none', 'sqs-managed', 'key', 'kms-managed', 'queue-and-key'),
   metricsNamespace: prop(fc.constantFrom('Ops/Redrive', 'Team.Orders', 'x'), fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('AWS/States', ''))),
@@ -88,6 +89,7 @@ function build(p: Fuzzed): Stack {
     errorFilter,
     backoff,
     reservedConcurrentExecutions: p.reservedConcurrentExecutions,
+    maxConcurrency: p.maxConcurrency,
     runtime: p.runtime,
     deadLetterQueue: queue,
     encryptionKey: key,
@@ -105,7 +107,7 @@ function deployProblems(stack: Stack): string[] {
     const props = resource.Properties ?? {};
     if (resource.Type === 'AWS::Lambda::Function' && id.startsWith('AutoRedriveHandler')) {
       const reserved = props.ReservedConcurrentExecutions;
-      if (!(Number.isInteger(reserved) && reserved >= 1)) problems.push(`reserved concurrency ${reserved}`);
+      if (reserved !== undefined && !(Number.isInteger(reserved) && reserved >= 1)) problems.push(`reserved concurrency ${reserved}`);
       const variables = props.Environment.Variables;
       const size = Object.entries<any>(variables).reduce((sum, [k, v]) => sum + k.length + (typeof v === 'string' ? v.length : 200), 0);
       if (size > 4096) problems.push(`environment of ${size} bytes`);
@@ -140,6 +142,11 @@ function deployProblems(stack: Stack): string[] {
     if (resource.Type === 'AWS::Scheduler::ScheduleGroup' && !/^[0-9a-zA-Z-_.]{1,64}$/.test(props.Name)) problems.push(`group ${props.Name}`);
     if (resource.Type === 'AWS::StepFunctions::StateMachine' && props.StateMachineType === 'EXPRESS') problems.push('an Express state machine is watched');
     if (resource.Type === 'AWS::SQS::Queue' && props.KmsMasterKeyId === 'alias/aws/sqs') problems.push('DLQ on aws/sqs');
+    if (resource.Type === 'AWS::Lambda::EventSourceMapping') {
+      const cap = props.ScalingConfig?.MaximumConcurrency;
+      if (!(Number.isInteger(cap) && cap >= 2 && cap <= 1000)) problems.push(`maximum concurrency ${cap}`);
+      if (!(Number.isInteger(props.BatchSize) && props.BatchSize >= 1 && props.BatchSize <= 10)) problems.push(`batch size ${props.BatchSize} without a batching window`);
+    }
   }
   return problems;
 }

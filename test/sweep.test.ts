@@ -10,7 +10,7 @@ const inputOf = (stack: Stack, schedule: any) => JSON.parse(stack.resolve(schedu
   : schedule.Properties.Target.Input);
 
 describe('the sweep schedule', () => {
-  test('on by default: every hour, in the construct\'s group, invoking the handler as the scheduler role, with retries and the DLQ', () => {
+  test('on by default: every hour, in the construct\'s group, sending to the intake queue as the scheduler role, with retries and the DLQ', () => {
     const { template, autoRedrive } = synthAutoRedrive();
     const [schedule] = schedules(template);
     expect(schedules(template)).toHaveLength(1);
@@ -20,7 +20,7 @@ describe('the sweep schedule', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Target: {
-        Arn: { 'Fn::GetAtt': ['AutoRedriveHandlerD50CFDFD', 'Arn'] },
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/^AutoRedriveIntake/), 'Arn'] },
         RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/SchedulerRole/), 'Arn'] },
         RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 3600 },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'Arn'] } },

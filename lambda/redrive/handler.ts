@@ -77,7 +77,8 @@ export function createTriggerHandler(deps: HandlerDependencies): TriggerHandler 
             facts, summary.complete || summary.followUp ? 'info' : 'warn');
           return summary;
         }
-        const request = parseTrigger(raw);
+        const parsed = parseTrigger(raw);
+        const request = message?.followsSameExecution ? { ...parsed, lookFirst: true } : parsed;
         report.learn(keysOf(request));
         const result = await redrivePath(request, deps, {
           signal: deadline.work,

@@ -6,6 +6,8 @@ export interface IntakeMessage {
   readonly messageId: string;
   /** How many times SQS has handed the message out, this time included. */
   readonly receiveCount?: number;
+  /** A message of the same execution was handled before this one in the batch. */
+  readonly followsSameExecution?: boolean;
 }
 
 /** The response to the event source mapping: the messages to return to the queue, and only those. */
@@ -39,10 +41,12 @@ export async function handleBatch(batch: unknown, context: RemainingTime, handle
       if (earlier) return earlier;
       const raw = parseBody(record.body);
       const lane = laneOf(raw, record.body);
-      const run = (lanes.get(lane) ?? Promise.resolve()).then(async () => {
+      const before = lanes.get(lane);
+      const message: IntakeMessage = { ...record, followsSameExecution: before !== undefined };
+      const run = (before ?? Promise.resolve()).then(async () => {
         if (deadline.passed) return false;
         try {
-          await handle(raw, context, deadline, record);
+          await handle(raw, context, deadline, message);
           return true;
         } catch {
           return false;

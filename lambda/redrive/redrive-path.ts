@@ -97,6 +97,7 @@ export async function redrivePath(request: RedriveRequest, deps: PathDependencie
  * looks when it is due).
  */
 function claimIsEnough(request: RedriveRequest, decision: Decision, policy: HandlerPolicy, now: Date): boolean {
+  if (request.lookFirst) return false;
   const claim = request.claim;
   const complete = claim?.redriveCount !== undefined && claim.stopDate !== undefined &&
     (claim.error !== undefined || policy.errorFilter.mode === 'ALL');

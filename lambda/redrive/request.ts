@@ -34,6 +34,11 @@ export interface RedriveRequest {
   readonly backoffWaited: boolean;
   /** How many times this redrive has been put off for throttling. */
   readonly putOffs: number;
+  /**
+   * Another trigger of the same execution was handled just before, in the same batch: the claim may
+   * be stale, so the path looks at the execution before it acts.
+   */
+  readonly lookFirst?: boolean;
 }
 
 /** An event that does not have the documented shape. It is never retried. */

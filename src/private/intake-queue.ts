@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { allowEventBridgeToUseKey } from './queue-encryption';
 import { grantSendOnly } from './send-to-queue';
 import { INTAKE_BATCH_SIZE, INTAKE_MAX_RECEIVE_COUNT, INTAKE_RETENTION_DAYS, INTAKE_VISIBILITY_TIMEOUT_FACTOR } from '../shared/limits';
@@ -96,12 +97,17 @@ export class IntakeQueue extends Construct {
       resources: [this.queue.queueArn],
     }));
     this.queue.encryptionMasterKey?.grantDecrypt(role);
-    return new lambda.EventSourceMapping(this, 'Mapping', {
+    const mapping = new lambda.EventSourceMapping(this, 'Mapping', {
       target: handler,
       eventSourceArn: this.queue.queueArn,
       batchSize: INTAKE_BATCH_SIZE,
       maxConcurrency,
       reportBatchItemFailures: true,
     });
+    acknowledgeNagFindings(mapping, [{
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: `An SQS event source mapping takes no on-failure destination: the intake queue redrive policy moves a message to the dead-letter queue after ${INTAKE_MAX_RECEIVE_COUNT} receives.`,
+    }]);
+    return mapping;
   }
 }

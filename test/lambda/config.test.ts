@@ -14,6 +14,7 @@ const environment = (overrides: Record<string, string | undefined> = {}): Record
   [ENV.SCHEDULE_GROUP]: 'StackAutoRedriveDelayedRedrives',
   [ENV.SCHEDULER_ROLE_ARN]: 'arn:aws:iam::123456789012:role/scheduler',
   [ENV.DEAD_LETTER_QUEUE_ARN]: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+  [ENV.INTAKE_QUEUE_ARN]: 'arn:aws:sqs:us-east-1:123456789012:intake',
   [ENV.NAME]: 'StackAutoRedrive1A2B3C4D',
   [ENV.OUTCOME_EVENT_BUS]: 'ops-bus',
   [ENV.METRICS_NAMESPACE]: 'CdkStepFunctionsRedrive',
@@ -51,6 +52,7 @@ describe('readHandlerConfig', () => {
         scheduleGroup: 'StackAutoRedriveDelayedRedrives',
         schedulerRoleArn: 'arn:aws:iam::123456789012:role/scheduler',
         deadLetterQueueArn: 'arn:aws:sqs:us-east-1:123456789012:dlq',
+        intakeQueueArn: 'arn:aws:sqs:us-east-1:123456789012:intake',
       },
       name: 'StackAutoRedrive1A2B3C4D',
       outcomeEventBus: 'ops-bus',
@@ -103,7 +105,8 @@ describe('readHandlerConfig', () => {
     const needed = Object.entries(ENV).filter(([key]) => !SWITCHES.some(([name]) => name === key));
     test('the contract has the variables this test knows', () => {
       expect(needed.map(([key]) => key).sort()).toEqual([
-        'DEAD_LETTER_QUEUE_ARN', 'DEAD_LETTER_QUEUE_URL', 'METRICS_NAMESPACE', 'NAME', 'OUTCOME_EVENT_BUS', 'POLICY', 'SCHEDULER_ROLE_ARN', 'SCHEDULE_GROUP',
+        'DEAD_LETTER_QUEUE_ARN', 'DEAD_LETTER_QUEUE_URL', 'INTAKE_QUEUE_ARN', 'METRICS_NAMESPACE', 'NAME', 'OUTCOME_EVENT_BUS', 'POLICY',
+        'SCHEDULER_ROLE_ARN', 'SCHEDULE_GROUP',
       ]);
     });
     test.each(needed)('%s (%s), missing or empty', (_key, variable) => {

@@ -44,7 +44,7 @@ describe('delayed redrives through EventBridge Scheduler', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
       Target: {
-        Arn: h.deployment.handlerArn,
+        Arn: h.deployment.environment[ENV.INTAKE_QUEUE_ARN],
         RoleArn: h.deployment.environment[ENV.SCHEDULER_ROLE_ARN],
         RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
         DeadLetterConfig: { Arn: h.deployment.environment[ENV.DEAD_LETTER_QUEUE_ARN] },

@@ -13,6 +13,19 @@ export interface FakeDeployment {
   readonly handlerRoleArn?: string;
   /** Every statement of the policies attached to the handler's role, resolved, as loaded into `fake.iam`. */
   readonly policyStatements: PolicyStatement[];
+  /** The intake queue and its event source mapping, when the template has them. */
+  readonly intake?: IntakeDeployment;
+  /** The URL of a queue the template deployed, by its ARN (a rule's or a schedule's target). */
+  queueUrlOf(queueArn: string): string | undefined;
+}
+
+/** The intake queue as deployed, and how the event source mapping feeds the handler from it. */
+export interface IntakeDeployment {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly batchSize: number;
+  readonly maxConcurrency: number;
+  readonly visibilityTimeoutSeconds: number;
 }
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
@@ -37,11 +50,22 @@ export function deployToFake(template: any, fake: FakeAws, stateMachineNames: Re
     attributes: {},
   };
   const queueUrls: string[] = [];
+  const queueUrlsByArn = new Map<string, string>();
   for (const [id, resource] of Object.entries(resources)) {
     const deployedValue = deployResource(id, resource, fake, stateMachineNames);
     deployed.refs[id] = deployedValue.ref;
     for (const [attribute, value] of Object.entries(deployedValue.attributes)) deployed.attributes[`${id}.${attribute}`] = value;
-    if (resource.Type === 'AWS::SQS::Queue') queueUrls.push(deployedValue.ref);
+    if (resource.Type === 'AWS::SQS::Queue') {
+      queueUrls.push(deployedValue.ref);
+      queueUrlsByArn.set(deployedValue.attributes.Arn!, deployedValue.ref);
+    }
+  }
+  for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+    const redrivePolicy = resolveIntrinsics(queue.Properties?.RedrivePolicy, deployed);
+    fake.sqs.configure(deployed.refs[id], {
+      visibilityTimeoutSeconds: queue.Properties?.VisibilityTimeout ?? 30,
+      ...(redrivePolicy ? { redrive: { deadLetterQueueUrl: queueUrlsByArn.get(redrivePolicy.deadLetterTargetArn)!, maxReceiveCount: redrivePolicy.maxReceiveCount } } : {}),
+    });
   }
   for (const [id, name] of Object.entries(stateMachineNames)) {
     deployed.refs[id] ??= `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${name}`;
@@ -51,7 +75,8 @@ export function deployToFake(template: any, fake: FakeAws, stateMachineNames: Re
   for (const [id, rule] of ofType('AWS::Events::Rule')) {
     const properties = rule.Properties ?? {};
     if (properties.EventPattern === undefined) continue; // a scheduled rule
-    fake.eventBridge.putRule(nameOf(properties.Name, id), resolveIntrinsics(properties.EventPattern, deployed), properties.State);
+    const targets = resolveIntrinsics(properties.Targets ?? [], deployed).map((target: any) => ({ Arn: target.Arn }));
+    fake.eventBridge.putRule(nameOf(properties.Name, id), resolveIntrinsics(properties.EventPattern, deployed), properties.State, targets);
   }
 
   const handlerEnvironment: Record<string, string> = resolveIntrinsics(handler.Properties?.Environment?.Variables ?? {}, deployed);
@@ -59,8 +84,23 @@ export function deployToFake(template: any, fake: FakeAws, stateMachineNames: Re
   const policyStatements = roleId === undefined ? [] : statementsOf(roleId, resources, deployed);
   if (roleId !== undefined) fake.iam.allow(policyStatements);
 
+  const mapping = ofType('AWS::Lambda::EventSourceMapping').map(([, resource]) => resolveIntrinsics(resource.Properties, deployed))
+    .find((properties) => properties.FunctionName === deployed.refs[handlerId]);
+  const intakeUrl = mapping && queueUrlsByArn.get(mapping.EventSourceArn);
+  const intakeQueue = intakeUrl ? ofType('AWS::SQS::Queue').find(([id]) => deployed.refs[id] === intakeUrl)![1] : undefined;
+
   return {
     environment: { ...handlerEnvironment, ...fake.environment },
+    ...(mapping && intakeUrl ? {
+      intake: {
+        queueUrl: intakeUrl,
+        queueArn: mapping.EventSourceArn,
+        batchSize: mapping.BatchSize ?? 10,
+        maxConcurrency: mapping.ScalingConfig?.MaximumConcurrency ?? 1000,
+        visibilityTimeoutSeconds: intakeQueue?.Properties?.VisibilityTimeout ?? 30,
+      },
+    } : {}),
+    queueUrlOf: (queueArn: string) => queueUrlsByArn.get(queueArn),
     handlerArn: deployed.attributes[`${handlerId}.Arn`],
     deadLetterQueueUrl: queueUrls.find((url) => Object.values(handlerEnvironment).includes(url)) ?? queueUrls[0] ?? '',
     handlerRoleArn: roleId === undefined ? undefined : deployed.attributes[`${roleId}.Arn`],

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { autoRedriveTemplate } from './auto-redrive-template';
 import { resolveIntrinsics } from './cfn-intrinsics';
 import { deployToFake, FakeDeployment } from './deploy-to-fake';
+import { EventSourceMapping } from './event-source-mapping';
 import { ACCOUNT, REGION } from './events';
 import { FakeAws } from './fake-aws/server';
 import { dependenciesFromEnvironment } from '../../lambda/redrive/dependencies';
@@ -121,6 +122,14 @@ export async function startHandler(options: HarnessOptions = {}) {
   const handler = (event: unknown, remainingTimeMs?: number) => invoke(event, context(remainingTimeMs));
   /** The handler as the event source mapping invokes it: a batch of SQS records. */
   const receive = (batch: unknown, remainingTimeMs?: number) => handleBatch(batch, context(remainingTimeMs));
+  if (!deployment.intake) throw new Error('the template has no intake queue and event source mapping');
+  /** The intake queue's event source mapping, feeding `receive`. */
+  const intake = new EventSourceMapping(fake, deployment.intake, (batch) => receive(batch));
+  const intakeUrlOf = (targetArn: string) => {
+    const url = deployment.queueUrlOf(targetArn);
+    if (!url) throw new Error(`a target that is not a queue of the template: ${targetArn}`);
+    return url;
+  };
   /** The recurring sweep schedule of the template (AWS::Scheduler::Schedule), if the sweep is on. */
   const sweepSchedule = (): any => Object.values<any>(autoRedriveTemplate(options.stateMachines ?? ['orders', 'payments'], props).Resources)
     .find((resource) => resource.Type === 'AWS::Scheduler::Schedule')?.Properties;
@@ -159,6 +168,21 @@ export async function startHandler(options: HarnessOptions = {}) {
     deliver: async (event: unknown) => (fake.eventBridge.matchingRules(event).length > 0 ? handler(event) : undefined),
     /** Invokes the handler with every schedule that is due, as Scheduler would. */
     fireDueSchedules: () => Promise.all(fake.scheduler.takeDue().map((schedule) => handler(JSON.parse(schedule.Target.Input!)))),
+    intake,
+    /** The intake queue's messages, in flight or not. */
+    intakeMessages: () => fake.sqs.messagesOf(deployment.intake!.queueUrl),
+    /** EventBridge: the event goes to the target queue of every deployed rule that matches it. Returns how many matched. */
+    publish: (event: unknown) => {
+      const rules = fake.eventBridge.matchingRules(event);
+      for (const rule of rules) for (const target of rule.Targets ?? []) fake.sqs.putMessage(intakeUrlOf(target.Arn), event as object);
+      return rules.length;
+    },
+    /** EventBridge Scheduler: every due schedule sends its Input to its target queue. Returns how many fired. */
+    sendDueSchedules: () => {
+      const due = fake.scheduler.takeDue();
+      for (const schedule of due) fake.sqs.putMessage(intakeUrlOf(schedule.Target.Arn), schedule.Target.Input!);
+      return due.length;
+    },
     stop: async () => {
       stdout.mockRestore();
       stderr.mockRestore();

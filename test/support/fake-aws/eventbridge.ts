@@ -6,6 +6,8 @@ export interface FakeRule {
   readonly Arn: string;
   readonly EventPattern: string;
   State: 'ENABLED' | 'DISABLED';
+  /** Where a matched event goes: each target's ARN. */
+  readonly Targets?: { readonly Arn: string }[];
 }
 
 export interface PublishedEvent {
@@ -23,8 +25,8 @@ export class FakeEventBridge {
   /** When set, PutEvents answers 200 with every entry failed with this code. */
   rejectEntriesWith?: string;
 
-  putRule(name: string, eventPattern: object, state: FakeRule['State'] = 'ENABLED'): FakeRule {
-    const rule = { Name: name, Arn: `arn:aws:events:us-east-1:123456789012:rule/${name}`, EventPattern: JSON.stringify(eventPattern), State: state };
+  putRule(name: string, eventPattern: object, state: FakeRule['State'] = 'ENABLED', targets: { Arn: string }[] = []): FakeRule {
+    const rule = { Name: name, Arn: `arn:aws:events:us-east-1:123456789012:rule/${name}`, EventPattern: JSON.stringify(eventPattern), State: state, Targets: targets };
     this.rules.set(name, rule);
     return rule;
   }

@@ -54,7 +54,7 @@ export class FakeAws {
 
   url = '';
   readonly stepFunctions: FakeStepFunctions;
-  readonly sqs = new FakeSqs();
+  readonly sqs: FakeSqs;
   readonly eventBridge = new FakeEventBridge();
   readonly scheduler: FakeScheduler;
   readonly faults = new FaultPlan();
@@ -77,6 +77,7 @@ export class FakeAws {
   private constructor(readonly clock: ManualClock) {
     this.stepFunctions = new FakeStepFunctions(clock);
     this.scheduler = new FakeScheduler(clock);
+    this.sqs = new FakeSqs(() => clock.now());
     this.server = createServer((request, response) => {
       void this.serve(request, response);
     });

@@ -19,11 +19,20 @@ export interface MessageAttributeValue {
   readonly BinaryValue?: string;
 }
 
+/** What a queue was created with: its visibility timeout, and its redrive policy. */
+export interface QueueConfig {
+  readonly visibilityTimeoutSeconds: number;
+  /** Where a message goes once it has been received maxReceiveCount times and is received again. */
+  readonly redrive?: { readonly deadLetterQueueUrl: string; readonly maxReceiveCount: number };
+}
+
 /** A message in a queue, in flight or not. */
 export interface FakeMessage {
   readonly messageId: string;
   readonly body: string;
   readonly attributes: Record<string, MessageAttributeValue>;
+  /** The ARN of the queue SQS moved it from, for a message its redrive policy moved. */
+  deadLetterQueueSourceArn?: string;
   readonly sentAt: number;
   receiveCount: number;
   firstReceivedAt?: number;
@@ -39,10 +48,13 @@ export interface FakeMessage {
  * receipt handles, message and system attributes), DeleteMessage and ChangeMessageVisibility. A
  * queue is a standard queue that answers from all of its messages (no sampling), oldest first, and
  * never holds a long poll: an empty queue answers at once whatever WaitTimeSeconds says.
- * Visibility timeouts run on `now` (real time unless given).
+ * Visibility timeouts run on `now` (real time unless given). A queue may have its own visibility
+ * timeout and a redrive policy (`configure`): a message received maxReceiveCount times moves to the
+ * dead-letter queue on its next receive, with the DeadLetterQueueSourceArn system attribute.
  */
 export class FakeSqs {
   private readonly queues = new Map<string, FakeMessage[]>();
+  private readonly configs = new Map<string, QueueConfig>();
   /** Receipt handles ever given, to tell a stale handle from one SQS never issued. */
   private readonly issued = new Map<string, FakeMessage>();
 
@@ -59,6 +71,38 @@ export class FakeSqs {
     // CreateQueue of an existing queue with the same attributes returns it as it is.
     if (!this.queues.has(url)) this.queues.set(url, []);
     return url;
+  }
+
+  /** Sets a queue's visibility timeout and redrive policy, as its CloudFormation properties do. */
+  configure(queueUrl: string, config: QueueConfig): void {
+    this.queue(queueUrl);
+    this.configs.set(queueUrl, config);
+  }
+
+  /**
+   * Receives up to `max` visible messages as a service principal would (the Lambda event source
+   * mapping): with the queue's visibility timeout and redrive policy, and every system attribute.
+   */
+  receive(queueUrl: string, max: number): { messageId: string; receiptHandle: string; body: string; receiveCount: number; sentAt: number; firstReceivedAt: number }[] {
+    const answer = this.receiveMessage({ QueueUrl: queueUrl, MaxNumberOfMessages: max }) as { Messages?: any[] };
+    return (answer.Messages ?? []).map((message) => ({
+      messageId: message.MessageId,
+      receiptHandle: message.ReceiptHandle,
+      body: message.Body,
+      receiveCount: this.issued.get(message.ReceiptHandle)!.receiveCount,
+      sentAt: this.issued.get(message.ReceiptHandle)!.sentAt,
+      firstReceivedAt: this.issued.get(message.ReceiptHandle)!.firstReceivedAt!,
+    }));
+  }
+
+  /** Deletes a received message by its receipt handle, as DeleteMessage does. */
+  delete(queueUrl: string, receiptHandle: string): void {
+    this.deleteMessage({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle });
+  }
+
+  /** Messages of a queue that are visible now. */
+  visible(queueUrl: string): number {
+    return this.queue(queueUrl).filter((message) => message.invisibleUntil <= this.now()).length;
   }
 
   bodies(queueUrl: string): any[] {
@@ -129,7 +173,8 @@ export class FakeSqs {
     if (!Number.isInteger(max) || max < 1 || max > MAX_RECEIVE) {
       throw invalidValue('MaxNumberOfMessages', max, `Must be between 1 and ${MAX_RECEIVE}, if provided.`);
     }
-    const visibility = input.VisibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
+    const config = this.configs.get(input.QueueUrl);
+    const visibility = input.VisibilityTimeout ?? config?.visibilityTimeoutSeconds ?? DEFAULT_VISIBILITY_TIMEOUT_SECONDS;
     if (!Number.isInteger(visibility) || visibility < 0 || visibility > MAX_VISIBILITY_TIMEOUT_SECONDS) {
       throw invalidValue('VisibilityTimeout', visibility, `Must be between 0 and ${MAX_VISIBILITY_TIMEOUT_SECONDS}, if provided.`);
     }
@@ -137,6 +182,7 @@ export class FakeSqs {
     if (!Number.isInteger(wait) || wait < 0 || wait > 20) throw invalidValue('WaitTimeSeconds', wait, 'Must be >= 0 and <= 20, if provided.');
 
     const now = this.now();
+    if (config?.redrive) this.moveExhausted(input.QueueUrl, queue, config.redrive, now);
     const received = queue.filter((message) => message.invisibleUntil <= now).slice(0, max);
     const wantedSystem: string[] = [...(input.MessageSystemAttributeNames ?? []), ...(input.AttributeNames ?? [])];
     const wantedAttributes: string[] = input.MessageAttributeNames ?? [];
@@ -152,6 +198,7 @@ export class FakeSqs {
         ApproximateReceiveCount: String(message.receiveCount),
         ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
         SenderId: 'AIDAFAKESENDER',
+        ...(message.deadLetterQueueSourceArn ? { DeadLetterQueueSourceArn: message.deadLetterQueueSourceArn } : {}),
       }, wantedSystem);
       return {
         MessageId: message.messageId,
@@ -164,6 +211,18 @@ export class FakeSqs {
     });
     // SQS's JSON answer leaves Messages out when there are none.
     return messages.length > 0 ? { Messages: messages } : {};
+  }
+
+  /** The redrive policy: a visible message already received maxReceiveCount times moves to the dead-letter queue, as it was. */
+  private moveExhausted(queueUrl: string, queue: FakeMessage[], redrive: NonNullable<QueueConfig['redrive']>, now: number): void {
+    const target = this.queue(redrive.deadLetterQueueUrl);
+    for (const message of queue.filter((m) => m.invisibleUntil <= now && m.receiveCount >= redrive.maxReceiveCount)) {
+      queue.splice(queue.indexOf(message), 1);
+      message.invisibleUntil = 0;
+      message.receiptHandle = undefined;
+      message.deadLetterQueueSourceArn = queueArnOf(queueUrl);
+      target.push(message);
+    }
   }
 
   private deleteMessage(input: any): object {
