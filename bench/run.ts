@@ -1,14 +1,14 @@
 import * as os from 'os';
 import { coldInit } from './cold-init';
 import { perEvent } from './per-event';
-import { concurrencyNeeded, formatStorm, storm, STORM_REGIONS, STORM_TARGET } from './storm';
+import { formatStorm, storm, stormSweep } from './storm';
 import { formatStormBackoff, stormBackoff } from './storm-backoff';
 import { LATENCY_MS, QUICK, round, selected } from './support/stats';
 import { formatSynth, synth } from './synth';
 
 /**
  * Runs every benchmark and prints its figures beside the baseline's. `BENCH_QUICK=1` is a
- * scaled-down pass; `BENCH_ONLY=cold-init,per-event,storm,storm-backoff,synth` runs some of them.
+ * scaled-down pass; `BENCH_ONLY=cold-init,per-event,storm,storm-sweep,storm-backoff,synth` runs some of them.
  * Figures are printed, never asserted.
  */
 async function main(): Promise<void> {
@@ -45,21 +45,23 @@ async function main(): Promise<void> {
     const rows = await storm();
     for (const row of rows) for (const line of formatStorm(row)) console.log(line);
     for (const row of rows) {
-      table.push([`Storm, ${row.run.events} fresh failures, ${row.region.name}, ${LATENCY_MS} ms per call, concurrency ${row.concurrency} (s)`,
+      table.push([`Storm, ${row.run.events} fresh failures, ${row.region.name}, ${LATENCY_MS} ms per call, max concurrency ${row.run.maxConcurrency} (s)`,
         `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
     }
-    for (const row of rows.filter((r) => r.ratio.median < STORM_TARGET)) {
-      const region = STORM_REGIONS.find((r) => r.name === row.region.name)!;
-      for (const tried of await concurrencyNeeded(region, STORM_TARGET)) {
-        for (const line of formatStorm(tried, 'storm-concurrency')) console.log(line);
-      }
+  }
+
+  if (selected('storm-sweep')) {
+    for (const row of await stormSweep()) {
+      for (const line of formatStorm(row, 'storm-sweep')) console.log(line);
+      table.push([`Storm sweep, ${row.run.events} fresh failures, ${row.region.name}, max concurrency ${row.run.maxConcurrency} (s)`,
+        `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
     }
   }
 
   if (selected('storm-backoff')) {
     for (const row of await stormBackoff()) {
       for (const line of formatStormBackoff(row)) console.log(line);
-      table.push([`Storm through the default backoff, ${row.run.events} failures, ${row.region.name} (virtual s)`,
+      table.push([`Storm through the default backoff, ${row.run.events} failures, ${row.region.name}, max concurrency ${row.run.maxConcurrency} (virtual s)`,
         `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
     }
   }

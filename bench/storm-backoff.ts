@@ -1,13 +1,13 @@
+import { maxConcurrencyFromEnvironment } from './storm';
 import { bucketsOf } from './support/quotas';
 import { LATENCY_MS, numberFromEnvironment, QUICK, round, STORM_RUNS } from './support/stats';
 import { Bucket, RepeatedStorm, runStormRepeatedly } from './support/storm-run';
-import { DEFAULT_RESERVED_CONCURRENCY } from '../src/private/resolve-props';
 import { BackoffSpec } from '../src/shared/contract';
 import { autoRedriveTemplate } from '../test/support/auto-redrive-template';
 
 /**
  * Virtual seconds per real second of the storm-backoff runs (BENCH_TIME_FACTOR): the clock, the
- * token buckets' refill, Lambda's retry delays, the schedules and the handler's own clock and timers
+ * token buckets' refill, the intake queue's visibility timeouts, the schedules and the handler's own clock and timers
  * all run this much faster than real time. Network latency and CPU do not: in virtual time each
  * call takes factor x latency, which makes the run harder for the handler, never easier.
  */
@@ -67,22 +67,23 @@ export function idealSeconds(events: number, backoff: BackoffSpec, buckets: Read
  * storm-backoff: failures through the construct's default configuration (exponential backoff,
  * 1 minute to 1 hour, with jitter): each fresh failure is scheduled, each due schedule looks at the
  * execution (DescribeExecution) and redrives it; throttling past the SDK's retries is put off with
- * another schedule.
+ * another schedule. Every trigger goes through the intake queue, with the construct's default
+ * maxConcurrency (BENCH_MAX_CONCURRENCY overrides it).
  */
 export async function stormBackoff(): Promise<StormBackoffRow[]> {
   const events = QUICK ? 1_000 : 10_000;
   const outcomeEvents = process.env.BENCH_OUTCOME_EVENTS === '1';
   const policy = JSON.parse(autoRedriveTemplateEnvironment().AUTO_REDRIVE_POLICY);
+  const maxConcurrency = maxConcurrencyFromEnvironment();
   const rows: StormBackoffRow[] = [];
   for (const region of BACKOFF_REGIONS) {
     const ideal = idealSeconds(events, policy.backoff, region.buckets, outcomeEvents);
     const storms = await runStormRepeatedly(STORM_RUNS, ideal, {
       events,
-      props: {},
+      props: maxConcurrency === undefined ? {} : { maxConcurrency },
       buckets: region.buckets,
       latencyMs: LATENCY_MS,
       timeFactor: TIME_FACTOR,
-      concurrency: DEFAULT_RESERVED_CONCURRENCY,
       environment: outcomeEvents ? { AUTO_REDRIVE_OUTCOME_EVENTS: 'true' } : {},
       limitSeconds: Math.max(4 * ideal, 600),
     });
@@ -110,13 +111,16 @@ export function formatStormBackoff(row: StormBackoffRow): string[] {
   const { run, worst, region } = row;
   const buckets = Object.entries(region.buckets).map(([op, b]) => `${op} ${b.burst}/${b.perSecond}`).join(', ');
   return [
-    `storm-backoff: events=${run.events} redriven=${worst.redriven} duplicates=${worst.duplicates} dead_lettered=${worst.deadLettered} ` +
-    `failed_invocations=${worst.failedInvocations} seconds=${round(run.seconds, 1)} ideal=${row.ideal} ratio=${row.ratio.median} ` +
+    `storm-backoff: events=${run.events} redriven=${worst.redriven} duplicates=${worst.duplicates} lost=${run.events - worst.redriven} ` +
+    `dead_lettered=${worst.deadLettered} failed_invocations=${worst.failedInvocations} failed_items=${worst.failedItems} returned=${worst.returned} ` +
+    `seconds=${round(run.seconds, 1)} ideal=${row.ideal} ratio=${row.ratio.median} ` +
     `api_calls_per_redrive=${row.apiCallsPerRedrive} ratio_min=${row.ratio.min} ratio_max=${row.ratio.max} runs=${row.runs.length} ` +
-    `(${region.name}; buckets ${buckets}; latency ${row.latencyMs} ms; concurrency ${run.concurrency}; time factor ${row.timeFactor}; ` +
-    `outcome events ${row.outcomeEvents ? 'on' : 'off'})`,
+    `(${region.name}; buckets ${buckets}; latency ${row.latencyMs} ms; max concurrency ${run.maxConcurrency}; batch size ${run.batchSize}; ` +
+    `time factor ${row.timeFactor}; outcome events ${row.outcomeEvents ? 'on' : 'off'})`,
     `  detail: intake_seconds=${round(run.intakeSeconds, 1)} seconds_99pct=${round(run.seconds99, 1)} drained_seconds=${round(run.drainedSeconds, 1)} ` +
-    `finished=${run.finished} invocations=${run.invocations} invocation_ms_median=${round(run.invocationMs.median, 1)} ` +
+    `finished=${run.finished} batches=${run.invocations} mean_batch=${round(run.meanBatch, 1)} max_concurrency_used=${run.maxConcurrencyUsed} ` +
+    `invocation_ms_median=${round(run.invocationMs.median, 1)} ` +
+    `dead_lettered_by_handler=${run.handlerDeadLetters} dead_lettered_by_redrive_policy=${run.movedByRedrivePolicy} ` +
     `machine_cpu_busy=${round(run.machineCpuBusy)} ` +
     `seconds_all_runs=${row.runs.map((r) => round(r.seconds, 1)).join('/')} ` +
     `calls=${JSON.stringify(run.calls)} throttled=${JSON.stringify(run.throttled)} outcomes=${JSON.stringify(run.tally)}`,

@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { OrderPipelineStack } from '../examples/order-pipeline-stack';
 import { synthesizedHandlerOf } from './support/cloud-assembly';
 import { deployToFake, FakeDeployment } from './support/deploy-to-fake';
+import { EventSourceMapping } from './support/event-source-mapping';
 import { executionArn, failureEvent } from './support/events';
 import { FakeAws } from './support/fake-aws/server';
 import { runBundle } from './support/run-bundle';
@@ -12,9 +13,9 @@ import { runBundle } from './support/run-bundle';
 const MINUTE = 60_000;
 
 /**
- * Synthesizes the example app as `cdk synth` would, "deploys" it to the local endpoint, then runs
- * the handler bundle from the cloud assembly in a fresh Node.js process, with the environment its
- * template gives it.
+ * Synthesizes the example app as `cdk synth` would, "deploys" it to the local endpoint, then feeds
+ * the handler bundle from the cloud assembly with SQS batches from its intake queue, as the event
+ * source mapping does, each in a fresh Node.js process with the environment its template gives it.
  */
 describe('examples/ OrderPipelineStack', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'auto-redrive-example-'));
@@ -28,35 +29,53 @@ describe('examples/ OrderPipelineStack', () => {
 
   let fake: FakeAws;
   let deployment: FakeDeployment;
-  const invoke = (event: unknown, environment = deployment.environment) => runBundle(bundleDir, environment, event, deployment.handlerArn);
+  /** Every JSON line the bundle printed, invocation after invocation. */
+  let logs: any[] = [];
+  /** The intake queue's event source mapping invoking the bundle in a fresh process per batch, with `environment`. */
+  const mappingWith = (environment: Record<string, string> = deployment.environment) =>
+    new EventSourceMapping(fake, deployment.intake!, async (batch) => {
+      const run = await runBundle(bundleDir, environment, batch, deployment.handlerArn);
+      logs.push(...run.logs);
+      if (run.error) throw Object.assign(new Error(run.error.message), { name: run.error.name });
+      return run.result;
+    });
+  const intakeMessages = () => fake.sqs.messagesOf(deployment.intake!.queueUrl);
   beforeAll(async () => {
     fake = await FakeAws.start();
     deployment = deployToFake(artifact.template, fake, { [machineId]: 'orders' });
+  });
+  beforeEach(() => {
+    logs = [];
   });
   afterAll(async () => {
     await fake.close();
     fs.rmSync(outdir, { recursive: true, force: true });
   });
 
-  test('synthesizes a template with the construct and a bundled handler in the cloud assembly', () => {
+  test('synthesizes a template with the construct, an intake queue feeding the handler, and a bundled handler in the cloud assembly', () => {
     expect(handlerResource.Properties.Runtime).toBe('nodejs22.x');
+    expect(handlerResource.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(deployment.intake).toMatchObject({ batchSize: 10, visibilityTimeoutSeconds: 180 });
     expect(fs.statSync(path.join(bundleDir, 'index.js')).size).toBeGreaterThan(10_000);
   });
 
-  test('the deployed handler schedules a delayed redrive once, even when the event comes twice, and redrives when it fires', async () => {
+  test('an event EventBridge delivers twice is scheduled once and reported once; the due schedule comes back through the queue and redrives', async () => {
     const arn = executionArn('orders', 'order-1');
     fake.stepFunctions.addExecution(arn);
     const event = failureEvent({ executionArn: arn, error: 'Lambda.ServiceException', stopDate: fake.clock.now() });
 
-    const first = await invoke(event);
-    const second = await invoke(event);
+    expect(deployment.publish(event)).toBe(1);
+    expect(deployment.publish(event)).toBe(1);
+    const mapping = mappingWith();
+    await mapping.drain();
 
-    expect(first.result).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: false });
-    expect(second.result).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: true });
-    expect(first.logs).toContainEqual(expect.objectContaining({
-      level: 'INFO', message: 'redrive scheduled', service: stack.autoRedrive.autoRedriveName, executionArn: arn, redriveCount: 0,
-    }));
-    expect(first.logs).toContainEqual(expect.objectContaining({
+    expect(mapping).toMatchObject({ invocations: 1, deleted: 2, returned: 0 });
+    expect(intakeMessages()).toHaveLength(0);
+    expect(fake.callsOf('CreateSchedule').filter((call) => call.Target.Input.includes('order-1'))).toHaveLength(1);
+    expect(logs.filter((line) => line.message === 'redrive scheduled')).toEqual([expect.objectContaining({
+      level: 'INFO', service: stack.autoRedrive.autoRedriveName, executionArn: arn, redriveCount: 0, messageId: expect.any(String), receiveCount: 1,
+    })]);
+    expect(logs).toContainEqual(expect.objectContaining({
       _aws: expect.objectContaining({
         CloudWatchMetrics: [{ Namespace: 'CdkStepFunctionsRedrive', Dimensions: [['service']], Metrics: [{ Name: 'RedrivesScheduled', Unit: 'Count' }] }],
       }),
@@ -66,63 +85,65 @@ describe('examples/ OrderPipelineStack', () => {
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
 
     fake.clock.advance(10 * MINUTE);
-    const due = fake.scheduler.takeDue();
-    expect(due).toHaveLength(1);
-    expect(due[0].Target.Arn).toBe(deployment.handlerArn);
-    const fired = await invoke(JSON.parse(due[0].Target.Input!), { ...deployment.environment });
+    const [due] = [...fake.scheduler.schedules.values()].filter((schedule) => schedule.Target.Input!.includes('order-1'));
+    expect(due.Target.Arn).toBe(deployment.intake!.queueArn);
+    expect(deployment.sendDueSchedules()).toHaveLength(1);
+    await mapping.drain();
 
-    expect(fired.result).toMatchObject({ outcome: 'REDRIVEN' });
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(1);
-    expect(fired.logs).toContainEqual(expect.objectContaining({ RedrivesStarted: 1, service: stack.autoRedrive.autoRedriveName }));
+    expect(logs).toContainEqual(expect.objectContaining({ RedrivesStarted: 1, service: stack.autoRedrive.autoRedriveName }));
     const published = fake.eventBridge.published.filter((outcomeEvent) => outcomeEvent.Detail.executionArn === arn);
-    expect(published.map((outcomeEvent) => outcomeEvent.DetailType)).toEqual(['Redrive Scheduled', 'Redrive Scheduled', 'Redrive Started']);
-    expect(published[2]).toMatchObject({
+    expect(published.map((outcomeEvent) => outcomeEvent.DetailType)).toEqual(['Redrive Scheduled', 'Redrive Started']);
+    expect(published[1]).toMatchObject({
       Source: 'cdk-stepfunctions-redrive',
       EventBusName: 'default',
-      Detail: { autoRedrive: stack.autoRedrive.autoRedriveName, outcome: 'STARTED', redriveCount: 0, executionArn: arn },
+      Detail: { autoRedrive: stack.autoRedrive.autoRedriveName, outcome: 'STARTED', redriveCount: 0, executionArn: arn, trigger: 'schedule' },
     });
   });
 
-  test('the deployed handler skips an error the example denies, with the reason logged', async () => {
-    const arn = executionArn('orders', 'order-2');
-    fake.stepFunctions.addExecution(arn);
+  test('one batch mixing a denied error, a malformed message, a state machine no longer watched and a good event: each ends on its own', async () => {
+    const denied = executionArn('orders', 'order-2');
+    const unwatched = executionArn('inventory', 'run-9');
+    const good = executionArn('orders', 'order-4');
+    for (const arn of [denied, unwatched, good]) fake.stepFunctions.addExecution(arn);
+    const now = fake.clock.now();
+    fake.sqs.putMessage(deployment.intake!.queueUrl, failureEvent({ executionArn: denied, error: 'OrderRejected', stopDate: now }));
+    fake.sqs.putMessage(deployment.intake!.queueUrl, { id: 'evt-bad', source: 'aws.states', detail: 'nope' });
+    // A due redrive of a state machine the deployed role does not cover (a deploy stopped watching it).
+    fake.sqs.putMessage(deployment.intake!.queueUrl, {
+      'source': 'cdk-stepfunctions-redrive', 'detail-type': 'Scheduled Redrive',
+      'detail': { executionArn: unwatched, redriveCount: 0, eventId: 'e-9', reason: 'BACKOFF', scheduledFor: new Date(now).toISOString() },
+    });
+    deployment.publish(failureEvent({ executionArn: good, error: 'Lambda.ServiceException', stopDate: now }));
+    const mapping = mappingWith();
+    await mapping.drain();
 
-    const run = await invoke(failureEvent({ executionArn: arn, error: 'OrderRejected', stopDate: fake.clock.now() }));
-
-    expect(run.result).toMatchObject({ outcome: 'SKIPPED', reason: 'ERROR_NOT_ALLOWED' });
-    expect(run.logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'ERROR_NOT_ALLOWED' }));
-  });
-
-  test('a due redrive of a state machine the deployed role does not cover ends as NO_LONGER_WATCHED, not as a failure', async () => {
-    const arn = executionArn('inventory', 'run-9');
-    fake.stepFunctions.addExecution(arn);
-    const scheduled = await invoke(failureEvent({ executionArn: arn, stopDate: fake.clock.now() }));
-    expect(scheduled.result).toMatchObject({ outcome: 'SCHEDULED' });
-
-    fake.clock.advance(10 * MINUTE);
-    const due = fake.scheduler.takeDue().filter((schedule) => schedule.Target.Input!.includes(arn));
-    const fired = await invoke(JSON.parse(due[0].Target.Input!));
-
-    expect(fired.result).toMatchObject({ outcome: 'SKIPPED', reason: 'NO_LONGER_WATCHED' });
-    expect(fake.iam.decisions).toContainEqual({ action: 'states:DescribeExecution', resource: arn, allowed: false });
-    expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
-  });
-
-  test('the deployed handler puts a malformed event in the dead-letter queue', async () => {
-    const run = await invoke({ id: 'evt-bad', source: 'aws.states', detail: 'nope' });
-
-    expect(run.result).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT' });
+    expect(mapping).toMatchObject({ invocations: 1, deleted: 4, returned: 0 });
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'ERROR_NOT_ALLOWED', executionArn: denied }));
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'NO_LONGER_WATCHED', executionArn: unwatched }));
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', executionArn: good }));
+    expect(fake.iam.decisions).toContainEqual({ action: 'states:DescribeExecution', resource: unwatched, allowed: false });
     expect(fake.sqs.bodies(deployment.deadLetterQueueUrl)).toContainEqual(
       expect.objectContaining({ reason: 'BAD_EVENT', error: expect.stringContaining('bad event evt-bad') }));
+    expect(fake.stepFunctions.redrivesOf(unwatched)).toBe(0);
   });
 
-  test('the deployed handler fails the invocation when the scheduler keeps throttling', async () => {
+  test('when the scheduler keeps throttling, the message alone returns to the queue and is received again after its visibility timeout', async () => {
     const arn = executionArn('orders', 'order-3');
-    fake.faults.inject('CreateSchedule', { kind: 'error', code: 'ThrottlingException' }, 4);
+    fake.stepFunctions.addExecution(arn);
+    fake.faults.inject('CreateSchedule', { kind: 'error', code: 'ThrottlingException' }, 2);
+    deployment.publish(failureEvent({ executionArn: arn, stopDate: fake.clock.now() }));
+    const mapping = mappingWith({ ...deployment.environment, AWS_MAX_ATTEMPTS: '2' });
 
-    const run = await invoke(failureEvent({ executionArn: arn, stopDate: fake.clock.now() }), { ...deployment.environment, AWS_MAX_ATTEMPTS: '2' });
-
-    expect(run.error).toMatchObject({ name: 'ThrottlingException' });
+    await mapping.drain();
+    expect(mapping).toMatchObject({ invocations: 1, failedInvocations: 0, returned: 1 });
     expect(fake.callsOf('CreateSchedule').filter((call) => call.Target.Input.includes('order-3'))).toHaveLength(2);
+    expect(logs).toContainEqual(expect.objectContaining({ outcome: 'FAILED', failure: 'ThrottlingException', executionArn: arn }));
+    expect(intakeMessages()).toHaveLength(1);
+
+    fake.clock.advance(deployment.intake!.visibilityTimeoutSeconds * 1000);
+    await mapping.drain();
+    expect(intakeMessages()).toHaveLength(0);
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', executionArn: arn, receiveCount: 2 }));
   });
 });

@@ -1,11 +1,12 @@
 import * as os from 'os';
+import { performance } from 'perf_hooks';
 import { OUR_BUNDLE } from './bundles';
-import { AsyncLambda } from './lambda';
 import { median, Spread, spreadOf } from './stats';
 import { AutoRedriveProps } from '../../src';
 import { autoRedriveTemplate } from '../../test/support/auto-redrive-template';
 import { Containers } from '../../test/support/containers';
 import { deployToFake } from '../../test/support/deploy-to-fake';
+import { EventSourceMapping, SqsRecord } from '../../test/support/event-source-mapping';
 import { executionArn, failureEvent } from '../../test/support/events';
 import { ScaledClock } from '../../test/support/fake-aws/clock';
 import { FakeAws } from '../../test/support/fake-aws/server';
@@ -16,19 +17,20 @@ export interface Bucket {
   readonly perSecond: number;
 }
 
+/** Real milliseconds an event source mapping poller waits after an empty receive (Lambda's pollers long-poll). */
+const IDLE_POLL_MS = 5;
+
 export interface StormOptions {
   /** Failures that arrive together. */
   readonly events: number;
-  /** The AutoRedrive props (beside the one watched state machine, `orders`). */
+  /** The AutoRedrive props (beside the one watched state machine, `orders`); `maxConcurrency` sets the intake's cap. */
   readonly props: Partial<AutoRedriveProps>;
   /** Token buckets per operation, in virtual time. */
   readonly buckets: Readonly<Record<string, Bucket>>;
   /** Real milliseconds the endpoint waits before answering each call. */
   readonly latencyMs: number;
-  /** Virtual seconds per real second: the clock, the buckets, Lambda's retry delays and the schedules follow it. */
+  /** Virtual seconds per real second: the clock, the buckets, visibility timeouts and the schedules follow it. */
   readonly timeFactor: number;
-  /** Containers; the template's reserved concurrency unless given. */
-  readonly concurrency?: number;
   /** Extra environment for the handler (e.g. AUTO_REDRIVE_OUTCOME_EVENTS). */
   readonly environment?: Record<string, string>;
   /** The run is stopped after this many virtual seconds, done or not. */
@@ -41,41 +43,63 @@ export interface StormRun {
   readonly redriven: number;
   /** Redrives beyond the first of an execution. */
   readonly duplicates: number;
-  /** Events whose every Lambda attempt threw, plus triggers the handler itself sent to the dead-letter queue. */
+  /** Everything in the dead-letter queue: the handler's own dead letters plus messages the intake's redrive policy moved. */
   readonly deadLettered: number;
-  /** Invocations that threw (each then retried by Lambda, or dead-lettered after the last retry). */
+  /** Dead letters the handler sent itself (bad event, redrive rejected). */
+  readonly handlerDeadLetters: number;
+  /** Messages the intake queue's redrive policy moved to the dead-letter queue after their last receive. */
+  readonly movedByRedrivePolicy: number;
+  /** Invocations that failed (threw, or the container failed): the mapping returned their whole batch. */
   readonly failedInvocations: number;
+  /** Messages the handler named in batchItemFailures. */
+  readonly failedItems: number;
+  /** Messages returned to the queue for retry: failed items plus every message of a failed invocation. */
+  readonly returned: number;
   /** Virtual seconds from the failures to the last execution's redrive. */
   readonly seconds: number;
   /** Virtual seconds from the failures until 99% of the executions had been redriven. */
   readonly seconds99: number;
-  /** Virtual seconds until nothing was left to do (every schedule fired, every invocation ended). */
+  /** Virtual seconds until nothing was left to do (the intake queue empty, no invocation running, every schedule fired). */
   readonly drainedSeconds: number;
-  /** Virtual seconds until the last failure event (not a schedule) had been handled: the intake. */
+  /** Virtual seconds until the last batch holding a failure event (not a schedule) had been handled: the intake. */
   readonly intakeSeconds: number;
   /** False when the run hit its limit before it drained. */
   readonly finished: boolean;
+  /** Batches: invocations of the handler by the event source mapping. */
   readonly invocations: number;
+  /** Messages handed to the handler (a returned message counts at each receive). */
+  readonly messagesReceived: number;
   /** Requests the endpoint received, per operation (throttled ones included). */
   readonly calls: Record<string, number>;
   /** Requests answered with ThrottlingException, per operation. */
   readonly throttled: Record<string, number>;
-  /** Invocation outcomes and errors, counted. */
+  /**
+   * Outcomes as the fake saw them (the handler returns only batchItemFailures): REDRIVEN (executions
+   * redriven), SCHEDULED:<reason> (distinct schedules created, by the reason in their input),
+   * DEAD_LETTERED:<reason> (the handler's dead letters) and DEAD_LETTERED:RECEIVE_COUNT (moved by the redrive policy).
+   */
   readonly tally: Record<string, number>;
-  readonly concurrency: number;
-  readonly lambdaRetryAttempts: number;
-  /** Median and mean real milliseconds of an invocation in its container. */
+  /** The template's ScalingConfig.MaximumConcurrency: the mapping's pollers and the containers. */
+  readonly maxConcurrency: number;
+  readonly batchSize: number;
+  /** The most invocations under way at once. */
+  readonly maxConcurrencyUsed: number;
+  /** Median and mean real milliseconds of an invocation (a batch) in its container. */
   readonly invocationMs: { readonly median: number; readonly mean: number };
+  /** Mean messages per batch. */
+  readonly meanBatch: number;
   /** The fraction of the machine's CPU time busy during the run (every process, not only the benchmark's). */
   readonly machineCpuBusy: number;
 }
 
 /**
  * One storm through the construct: AutoRedrive synthesized with `props` and deployed to the local
- * endpoint (deployToFake), the handler bundle in as many containers as its reserved concurrency,
- * Lambda's asynchronous queue and retries (AsyncLambda), EventBridge Scheduler firing each
- * one-time schedule when it is due on the virtual clock. `events` executions fail at once and
- * every failure event is queued; the run ends when nothing is left to do.
+ * endpoint (deployToFake). `events` executions fail at once, and EventBridge puts every failure
+ * event into the intake queue; EventBridge Scheduler sends each one-time schedule, when it is due on
+ * the virtual clock, to the queue its target names; Lambda's SQS event source mapping
+ * (EventSourceMapping) polls the queue with the template's batch size and maximum concurrency and
+ * invokes the handler bundle in as many containers. The run ends when the intake queue is empty
+ * (nothing visible, nothing in flight), no invocation runs and no schedule is pending.
  */
 export async function runStorm(options: StormOptions): Promise<StormRun> {
   const factor = options.timeFactor;
@@ -83,22 +107,40 @@ export async function runStorm(options: StormOptions): Promise<StormRun> {
   const fake = await FakeAws.start(clock);
   const template = autoRedriveTemplate(['orders'], options.props);
   const deployment = deployToFake(template, fake, {});
+  const intake = deployment.intake;
+  if (!intake) throw new Error('the template has no intake queue with an event source mapping');
   const handler = resourceOfType(template, 'AWS::Lambda::Function', 'AutoRedriveHandler');
-  const invokeConfig = resourceOfType(template, 'AWS::Lambda::EventInvokeConfig', 'AutoRedriveHandler');
-  const concurrency = options.concurrency ?? handler.ReservedConcurrentExecutions;
-  const lambdaRetryAttempts: number = invokeConfig?.MaximumRetryAttempts ?? 2;
-  // Lambda waits about a minute before the first retry of a failed asynchronous invocation, two before the second.
-  const retryDelaysMs = [60_000, 120_000].slice(0, lambdaRetryAttempts).map((ms) => ms / factor);
 
   for (const [operation, bucket] of Object.entries(options.buckets)) fake.rateLimit(operation, bucket.burst, bucket.perSecond * factor);
   fake.setLatency(options.latencyMs);
-  const containers = await Containers.start(OUR_BUNDLE, concurrency, { ...deployment.environment, ...options.environment },
+  const containers = await Containers.start(OUR_BUNDLE, intake.maxConcurrency, { ...deployment.environment, ...options.environment },
     { clock: { factor, origin: clock.origin }, timeoutMs: (handler.Timeout ?? 30) * 1000 });
+
   let lastEventHandledAt = clock.now();
-  const lambda = new AsyncLambda(containers, retryDelaysMs, (event) => {
-    if ((event as { source?: string }).source === 'aws.states') lastEventHandledAt = clock.now();
+  let running = 0;
+  let maxConcurrencyUsed = 0;
+  let failedItems = 0;
+  let messagesReceived = 0;
+  const durationsMs: number[] = [];
+  const mapping = new EventSourceMapping(fake, intake, async (batch: { Records: SqsRecord[] }) => {
+    running++;
+    maxConcurrencyUsed = Math.max(maxConcurrencyUsed, running);
+    messagesReceived += batch.Records.length;
+    const started = performance.now();
+    try {
+      const invocation = await containers.invoke(batch);
+      if (!invocation.ok) throw new Error(`${invocation.error}: ${invocation.errorMessage}`);
+      const failures = invocation.result?.batchItemFailures;
+      if (Array.isArray(failures)) failedItems += failures.length;
+      return invocation.result;
+    } finally {
+      durationsMs.push(performance.now() - started);
+      running--;
+      if (batch.Records.some((record) => (safeParse(record.body) as { source?: string })?.source === 'aws.states')) lastEventHandledAt = clock.now();
+    }
   });
   let firing: NodeJS.Timeout | undefined;
+  let polling: Promise<void> | undefined;
   try {
     const arns = Array.from({ length: options.events }, (_, i) => executionArn('orders', `storm-${i}`));
     const stoppedAt = clock.now();
@@ -106,15 +148,21 @@ export async function runStorm(options: StormOptions): Promise<StormRun> {
     const events = arns.map((arn) => failureEvent({ executionArn: arn, stopDate: stoppedAt }));
     const cpuBefore = cpuTimes();
     const started = clock.now();
-    for (const event of events) lambda.invoke(event);
+    // EventBridge: the rule's target is the intake queue; each failure event becomes a message.
+    for (const event of events) fake.sqs.putMessage(intake.queueUrl, event);
+    polling = mapping.run(IDLE_POLL_MS);
 
-    // EventBridge Scheduler: each due schedule invokes the function asynchronously with its input.
+    // EventBridge Scheduler: each due schedule sends its input to the queue its target names.
     firing = setInterval(() => {
-      for (const schedule of fake.scheduler.takeDue()) lambda.invoke(JSON.parse(schedule.Target.Input ?? '{}'));
+      for (const schedule of fake.scheduler.takeDue()) {
+        const url = deployment.queueUrlOf(schedule.Target.Arn);
+        if (!url) throw new Error(`a schedule targets ${schedule.Target.Arn}, not a queue of the template`);
+        fake.sqs.putMessage(url, schedule.Target.Input ?? '{}');
+      }
     }, 20);
     const finished = await new Promise<boolean>((resolve) => {
       const poll = setInterval(() => {
-        const done = lambda.idle && fake.scheduler.schedules.size === 0;
+        const done = fake.sqs.messagesOf(intake.queueUrl).length === 0 && mapping.busy === 0 && fake.scheduler.schedules.size === 0;
         if (done || clock.now() - started > options.limitSeconds * 1000) {
           clearInterval(poll);
           resolve(done);
@@ -134,36 +182,70 @@ export async function runStorm(options: StormOptions): Promise<StormRun> {
     firstRedriveAt.sort((a, b) => a - b);
     const lastRedriveAt = firstRedriveAt.length ? firstRedriveAt[firstRedriveAt.length - 1] : started;
     const at99 = firstRedriveAt.length ? firstRedriveAt[Math.max(0, Math.ceil(0.99 * options.events) - 1)] ?? lastRedriveAt : started;
-    const durations = lambda.durationsMs;
-    const handlerDeadLetters = fake.sqs.bodies(deployment.deadLetterQueueUrl).length;
+    const deadLetters = fake.sqs.messagesOf(deployment.deadLetterQueueUrl);
+    const moved = deadLetters.filter((message) => message.deadLetterQueueSourceArn !== undefined);
+    const own = deadLetters.filter((message) => message.deadLetterQueueSourceArn === undefined);
+    const tally: Record<string, number> = { REDRIVEN: redrives.size };
+    for (const [reason, count] of Object.entries(scheduleReasons(fake.callsOf('CreateSchedule')))) tally[`SCHEDULED:${reason}`] = count;
+    for (const message of own) {
+      const key = `DEAD_LETTERED:${(safeParse(message.body) as { reason?: string })?.reason ?? 'unknown'}`;
+      tally[key] = (tally[key] ?? 0) + 1;
+    }
+    if (moved.length > 0) tally['DEAD_LETTERED:RECEIVE_COUNT'] = moved.length;
     return {
       events: options.events,
       redriven: arns.filter((arn) => (redrives.get(arn) ?? 0) > 0).length,
       duplicates: [...redrives.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0),
-      deadLettered: lambda.deadLettered + handlerDeadLetters,
-      failedInvocations: lambda.failedInvocations,
+      deadLettered: deadLetters.length,
+      handlerDeadLetters: own.length,
+      movedByRedrivePolicy: moved.length,
+      failedInvocations: mapping.failedInvocations,
+      failedItems,
+      returned: mapping.returned,
       seconds: (lastRedriveAt - started) / 1000,
       seconds99: (at99 - started) / 1000,
       drainedSeconds,
       intakeSeconds: (lastEventHandledAt - started) / 1000,
       finished,
-      invocations: lambda.invocations,
+      invocations: mapping.invocations,
+      messagesReceived,
       calls: countBy(fake.calls.map((call) => call.operation)),
       throttled: Object.fromEntries(fake.throttledByOperation),
-      tally: Object.fromEntries(lambda.tally),
-      concurrency,
-      lambdaRetryAttempts,
+      tally,
+      maxConcurrency: intake.maxConcurrency,
+      batchSize: intake.batchSize,
+      maxConcurrencyUsed,
       invocationMs: {
-        median: median(durations),
-        mean: durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length),
+        median: median(durationsMs),
+        mean: durationsMs.reduce((a, b) => a + b, 0) / Math.max(1, durationsMs.length),
       },
+      meanBatch: messagesReceived / Math.max(1, mapping.invocations),
       machineCpuBusy: (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total),
     };
   } finally {
     if (firing) clearInterval(firing);
-    lambda.stop();
+    mapping.stop();
+    await polling;
     containers.stop();
     await fake.close();
+  }
+}
+
+/** Distinct schedules (by group and name) that CreateSchedule was asked for, by the reason in their input's detail (BACKOFF when absent). */
+function scheduleReasons(inputs: any[]): Record<string, number> {
+  const reasonByName = new Map<string, string>();
+  for (const input of inputs) {
+    const detail = (safeParse(input?.Target?.Input) as { detail?: { reason?: string } })?.detail;
+    reasonByName.set(`${input?.GroupName}/${input?.Name}`, detail?.reason ?? 'BACKOFF');
+  }
+  return countBy([...reasonByName.values()]);
+}
+
+function safeParse(text: unknown): unknown {
+  try {
+    return typeof text === 'string' ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -190,13 +272,24 @@ function countBy(values: string[]): Record<string, number> {
   return counts;
 }
 
+/** The worst of each count over the runs of one configuration. */
+export interface WorstCounts {
+  readonly redriven: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+  readonly failedInvocations: number;
+  readonly failedItems: number;
+  readonly returned: number;
+  readonly throttled: number;
+}
+
 /** Several runs of one storm configuration against one ideal: the median run, the ratio's spread and the worst counts. */
 export interface RepeatedStorm {
   readonly runs: StormRun[];
   /** The run of median ratio. */
   readonly run: StormRun;
   readonly ratio: Spread;
-  readonly worst: { redriven: number; duplicates: number; deadLettered: number; failedInvocations: number; throttled: number };
+  readonly worst: WorstCounts;
 }
 
 export async function runStormRepeatedly(count: number, ideal: number, options: StormOptions): Promise<RepeatedStorm> {
@@ -213,6 +306,8 @@ export async function runStormRepeatedly(count: number, ideal: number, options: 
       duplicates: Math.max(...runs.map((r) => r.duplicates)),
       deadLettered: Math.max(...runs.map((r) => r.deadLettered)),
       failedInvocations: Math.max(...runs.map((r) => r.failedInvocations)),
+      failedItems: Math.max(...runs.map((r) => r.failedItems)),
+      returned: Math.max(...runs.map((r) => r.returned)),
       throttled: Math.max(...runs.map((r) => Object.values(r.throttled).reduce((a, b) => a + b, 0))),
     },
   };

@@ -143,7 +143,7 @@ describe('the intake: every trigger through the SQS queue and its event source m
     expect(schedule.Target.Arn).toBe(h.deployment.intake!.queueArn);
 
     h.fake.clock.advance(3 * 60 * 1000);
-    expect(h.sendDueSchedules()).toBe(1);
+    expect(h.sendDueSchedules()).toHaveLength(1);
     await h.intake.drain();
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
   });

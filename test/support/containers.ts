@@ -11,6 +11,8 @@ export interface Invocation {
   readonly errorMessage?: string;
   /** What the handler returned. */
   readonly result?: any;
+  /** The JSON lines the handler printed during the invocation, when the containers capture them. */
+  readonly logs?: any[];
 }
 
 export interface ContainerOptions {
@@ -23,20 +25,24 @@ export interface ContainerOptions {
   readonly timeoutMs?: number;
   /** The function's ARN, as the invocation's context gives it. Default: a function named bench-handler. */
   readonly functionArn?: string;
+  /** Return the JSON lines the handler prints with each invocation's result; otherwise they are discarded. */
+  readonly captureLogs?: boolean;
 }
 
 /**
  * Handler "containers": Node.js processes that each load the bundle once and handle one event at a
- * time, as Lambda runs a function with that much concurrency. Their logs are discarded.
+ * time, as Lambda runs a function with that much concurrency. Their logs are discarded unless
+ * `captureLogs` asks for them.
  */
 export class Containers {
   static async start(bundle: string, count: number, environment: Record<string, string>, options: ContainerOptions = {}): Promise<Containers> {
     const clock: Record<string, string> = options.clock ? virtualTimeEnvironment(options.clock) : {};
     const timeout: Record<string, string> = options.timeoutMs === undefined ? {} : { CONTAINER_FUNCTION_TIMEOUT_MS: String(options.timeoutMs) };
     const functionArn: Record<string, string> = options.functionArn === undefined ? {} : { CONTAINER_FUNCTION_ARN: options.functionArn };
+    const captureLogs: Record<string, string> = options.captureLogs ? { CONTAINER_CAPTURE_LOGS: '1' } : {};
     const workers = await Promise.all(Array.from({ length: count }, () => new Promise<ChildProcess>((resolve, reject) => {
       const child = fork(path.join(__dirname, 'invoke-worker.js'), [bundle], {
-        env: { PATH: process.env.PATH ?? '', ...environment, ...clock, ...timeout, ...functionArn },
+        env: { PATH: process.env.PATH ?? '', ...environment, ...clock, ...timeout, ...functionArn, ...captureLogs },
         // Plain Node.js, as Lambda runs the bundle: not the caller's ts-node and its hooks.
         execArgv: [],
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],

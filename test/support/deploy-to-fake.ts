@@ -1,6 +1,7 @@
 import { DeployedValues, resolveIntrinsics } from './cfn-intrinsics';
 import { ACCOUNT, REGION } from './events';
 import { PolicyStatement } from './fake-aws/iam';
+import { FakeSchedule } from './fake-aws/scheduler';
 import { FakeAws } from './fake-aws/server';
 
 export interface FakeDeployment {
@@ -17,6 +18,10 @@ export interface FakeDeployment {
   readonly intake?: IntakeDeployment;
   /** The URL of a queue the template deployed, by its ARN (a rule's or a schedule's target). */
   queueUrlOf(queueArn: string): string | undefined;
+  /** EventBridge: the event goes to the target queue of every deployed rule that matches it. Returns how many matched. */
+  publish(event: unknown): number;
+  /** EventBridge Scheduler: every due schedule sends its Input to its target queue. Returns the schedules that fired. */
+  sendDueSchedules(): FakeSchedule[];
 }
 
 /** The intake queue as deployed, and how the event source mapping feeds the handler from it. */
@@ -84,6 +89,11 @@ export function deployToFake(template: any, fake: FakeAws, stateMachineNames: Re
   const policyStatements = roleId === undefined ? [] : statementsOf(roleId, resources, deployed);
   if (roleId !== undefined) fake.iam.allow(policyStatements);
 
+  const queueTarget = (targetArn: string) => {
+    const url = queueUrlsByArn.get(targetArn);
+    if (!url) throw new Error(`a target that is not a queue of the template: ${targetArn}`);
+    return url;
+  };
   const mapping = ofType('AWS::Lambda::EventSourceMapping').map(([, resource]) => resolveIntrinsics(resource.Properties, deployed))
     .find((properties) => properties.FunctionName === deployed.refs[handlerId]);
   const intakeUrl = mapping && queueUrlsByArn.get(mapping.EventSourceArn);
@@ -101,6 +111,16 @@ export function deployToFake(template: any, fake: FakeAws, stateMachineNames: Re
       },
     } : {}),
     queueUrlOf: (queueArn: string) => queueUrlsByArn.get(queueArn),
+    publish: (event: unknown) => {
+      const rules = fake.eventBridge.matchingRules(event);
+      for (const rule of rules) for (const target of rule.Targets ?? []) fake.sqs.putMessage(queueTarget(target.Arn), event as object);
+      return rules.length;
+    },
+    sendDueSchedules: () => {
+      const due = fake.scheduler.takeDue();
+      for (const schedule of due) fake.sqs.putMessage(queueTarget(schedule.Target.Arn), schedule.Target.Input!);
+      return due;
+    },
     handlerArn: deployed.attributes[`${handlerId}.Arn`],
     deadLetterQueueUrl: queueUrls.find((url) => Object.values(handlerEnvironment).includes(url)) ?? queueUrls[0] ?? '',
     handlerRoleArn: roleId === undefined ? undefined : deployed.attributes[`${roleId}.Arn`],

@@ -125,11 +125,7 @@ export async function startHandler(options: HarnessOptions = {}) {
   if (!deployment.intake) throw new Error('the template has no intake queue and event source mapping');
   /** The intake queue's event source mapping, feeding `receive`. */
   const intake = new EventSourceMapping(fake, deployment.intake, (batch) => receive(batch));
-  const intakeUrlOf = (targetArn: string) => {
-    const url = deployment.queueUrlOf(targetArn);
-    if (!url) throw new Error(`a target that is not a queue of the template: ${targetArn}`);
-    return url;
-  };
+
   /** The recurring sweep schedule of the template (AWS::Scheduler::Schedule), if the sweep is on. */
   const sweepSchedule = (): any => Object.values<any>(autoRedriveTemplate(options.stateMachines ?? ['orders', 'payments'], props).Resources)
     .find((resource) => resource.Type === 'AWS::Scheduler::Schedule')?.Properties;
@@ -171,18 +167,8 @@ export async function startHandler(options: HarnessOptions = {}) {
     intake,
     /** The intake queue's messages, in flight or not. */
     intakeMessages: () => fake.sqs.messagesOf(deployment.intake!.queueUrl),
-    /** EventBridge: the event goes to the target queue of every deployed rule that matches it. Returns how many matched. */
-    publish: (event: unknown) => {
-      const rules = fake.eventBridge.matchingRules(event);
-      for (const rule of rules) for (const target of rule.Targets ?? []) fake.sqs.putMessage(intakeUrlOf(target.Arn), event as object);
-      return rules.length;
-    },
-    /** EventBridge Scheduler: every due schedule sends its Input to its target queue. Returns how many fired. */
-    sendDueSchedules: () => {
-      const due = fake.scheduler.takeDue();
-      for (const schedule of due) fake.sqs.putMessage(intakeUrlOf(schedule.Target.Arn), schedule.Target.Input!);
-      return due.length;
-    },
+    publish: deployment.publish,
+    sendDueSchedules: deployment.sendDueSchedules,
     stop: async () => {
       stdout.mockRestore();
       stderr.mockRestore();

@@ -16,13 +16,34 @@ const contextOf = () => {
   };
 };
 
+/** With CONTAINER_CAPTURE_LOGS=1, the JSON lines the handler prints during an invocation are returned with it. */
+const CAPTURE_LOGS = process.env.CONTAINER_CAPTURE_LOGS === '1';
+const capture = () => {
+  const lines = [];
+  if (!CAPTURE_LOGS) return { lines, end: () => undefined };
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = (chunk, ...rest) => {
+      for (const line of String(chunk).split('\n')) if (line.startsWith('{')) lines.push(JSON.parse(line));
+      const callback = rest.find((arg) => typeof arg === 'function');
+      if (callback) callback();
+      return true;
+    };
+  }
+  return { lines, end: () => streams.forEach((stream, i) => { stream.write = writes[i]; }) };
+};
+
 process.on('message', async (message) => {
   if (message.stop) process.exit(0);
+  const logs = capture();
   try {
     const result = await handler(message.event, contextOf());
-    process.send({ id: message.id, ok: true, outcome: result && result.outcome, reason: result && (result.scheduleReason || result.reason), result });
+    logs.end();
+    process.send({ id: message.id, ok: true, outcome: result && result.outcome, reason: result && (result.scheduleReason || result.reason), result, logs: logs.lines });
   } catch (error) {
-    process.send({ id: message.id, ok: false, error: error && error.name, errorMessage: error && error.message });
+    logs.end();
+    process.send({ id: message.id, ok: false, error: error && error.name, errorMessage: error && error.message, logs: logs.lines });
   }
 });
 process.send({ ready: true });

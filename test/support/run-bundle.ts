@@ -5,7 +5,7 @@ import * as path from 'path';
 export interface BundleRun {
   readonly result?: unknown;
   readonly error?: { name: string; message: string };
-  /** Every JSON line the handler logged. */
+  /** Every JSON line the handler logged, on stdout then stderr. */
   readonly logs: any[];
 }
 
@@ -43,7 +43,8 @@ export function runBundle(bundleDir: string, environment: Record<string, string>
         reject(new Error(`the bundle printed no result (${error?.message ?? 'no error'}):\n${stdout}\n${stderr}`));
         return;
       }
-      const logs = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      // Lambda sends both streams to the log group; Powertools writes errors to stderr.
+      const logs = [...lines, ...stderr.split('\n')].filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
       resolve({ ...JSON.parse(reportLine.slice(RESULT_MARKER.length)), logs });
     });
     child.stdin!.end(JSON.stringify(event));

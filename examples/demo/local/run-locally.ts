@@ -41,12 +41,13 @@ async function main(): Promise<void> {
     const workflow = new WorkflowStandIn(fake, artifact.template, machineId, `${stack.stackName}-Workflow`);
     story.say(`Synthesized ${artifact.stackName} to ${path.relative(process.cwd(), path.join(assembly.directory, artifact.templateFile))}.`);
     story.say(`LOCAL STAND-IN FOR AWS, not AWS: Step Functions, EventBridge, Scheduler, SQS and IAM on ${fake.url}; no account, no cost.`);
-    story.say(`AutoRedrive's handler runs from ${path.relative(process.cwd(), handler.bundleDir)} with its template's environment and role.`);
+    story.say(`AutoRedrive's handler runs from ${path.relative(process.cwd(), handler.bundleDir)} with its template's environment and role, ` +
+      `fed from its SQS intake queue in batches of up to ${deployment.intake!.batchSize}, at most ${deployment.intake!.maxConcurrency} at once.`);
     story.say(`Local time runs ${TIME_FACTOR}x faster than real time.`);
 
     // A warm container: its cold start is not part of the story.
     const container = await Containers.start(path.join(handler.bundleDir, 'index.js'), 1, deployment.environment, {
-      clock, functionArn: deployment.handlerArn, timeoutMs: handler.resource.Properties.Timeout * 1000,
+      clock, functionArn: deployment.handlerArn, timeoutMs: handler.resource.Properties.Timeout * 1000, captureLogs: true,
     });
     const run = new DemoRun(fake, deployment, workflow, story, (event) => container.invoke(event));
     const end = await run.untilSettled(EXECUTION_NAME).finally(() => container.stop());

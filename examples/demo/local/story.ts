@@ -1,5 +1,5 @@
-/** Who did something: a service of the local stand-in for AWS, or the AutoRedrive handler. */
-export type Actor = 'Step Functions' | 'EventBridge' | 'Scheduler' | 'AutoRedrive';
+/** Who did something: a service of the local stand-in for AWS (the SQS intake queue and its event source mapping among them), or the AutoRedrive handler. */
+export type Actor = 'Step Functions' | 'EventBridge' | 'Scheduler' | 'SQS intake' | 'AutoRedrive';
 
 /** Prints the demo as it happens: one line per step, stamped with the local endpoint's (virtual) time. */
 export class Story {
