@@ -2,19 +2,26 @@ import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../la
 import { parseFailureEvent } from '../lambda/redrive/failure-event';
 import { BadEventError, isRecord, RedriveRequest } from '../lambda/redrive/request';
 import { isScheduledRedrive, parseScheduledRedrive } from '../lambda/redrive/scheduled-redrive';
+import { isSweep } from '../lambda/redrive/sweep-request';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../src/shared/contract';
 
 /**
  * The kinds of message in an AutoRedrive dead-letter queue:
+ * - INTAKE: a message of the intake queue (a Step Functions event or a due redrive, as it was) that
+ *   the handler failed on each of its receives, moved by the intake queue's redrive policy: SQS
+ *   marks it with the DeadLetterQueueSourceArn attribute;
  * - UNDELIVERED_EVENT: an event EventBridge (a rule's target) or EventBridge Scheduler (a due
- *   redrive) could not deliver to the handler: the event itself as the body, the error in the
+ *   redrive) could not deliver to the intake queue: the event itself as the body, the error in the
  *   ERROR_CODE and ERROR_MESSAGE attributes;
- * - LAMBDA_ON_FAILURE: Lambda's record of an asynchronous invocation that failed after its retries:
- *   the event in `requestPayload`, the error in `responsePayload`;
+ * - LAMBDA_ON_FAILURE: Lambda's record of an asynchronous invocation that failed after its retries
+ *   (the handler was invoked that way before the intake queue): the event in `requestPayload`, the
+ *   error in `responsePayload`;
  * - HANDLER: the handler's own message (DeadLetterMessage): an event it could not read, or a
  *   redrive Step Functions rejected.
+ * A sweep run (the recurring sweep's payload or a follow-up's), from the intake queue or from
+ * Scheduler, is a SweepRun: it names no execution, so it is not redriven.
  */
-export type MessageKind = 'UNDELIVERED_EVENT' | 'LAMBDA_ON_FAILURE' | 'HANDLER';
+export type MessageKind = 'INTAKE' | 'UNDELIVERED_EVENT' | 'LAMBDA_ON_FAILURE' | 'HANDLER';
 
 export interface Understood {
   readonly kind: MessageKind;
@@ -30,17 +37,27 @@ export interface NotUnderstood {
   readonly problem: string;
 }
 
+/** A sweep run that could not run or finish: what a person can do with it. */
+export interface SweepRun {
+  readonly kind: 'SWEEP';
+  /** The intake queue it came from (or was meant for), when the message says. */
+  readonly intakeQueueArn?: string;
+  readonly error?: string;
+}
+
 /** The parts of an SQS message the reading needs. */
 export interface QueueMessage {
   readonly MessageId?: string;
   readonly Body?: string;
   readonly MessageAttributes?: Record<string, { StringValue?: string }>;
+  /** System attributes: DeadLetterQueueSourceArn for a message a redrive policy moved. */
+  readonly Attributes?: Partial<Record<string, string>>;
 }
 
 const DEAD_LETTER_REASONS: string[] = Object.values(DeadLetterReason);
 
 /** What a dead-letter message is about, as a redrive request with the trigger `replay`; or why it is not understood. */
-export function readDeadLetter(message: QueueMessage): Understood | NotUnderstood {
+export function readDeadLetter(message: QueueMessage): Understood | SweepRun | NotUnderstood {
   let body: unknown;
   try {
     body = JSON.parse(message.Body ?? '');
@@ -69,10 +86,19 @@ export function readDeadLetter(message: QueueMessage): Understood | NotUnderstoo
     return { kind: 'LAMBDA_ON_FAILURE', request: read.request, error };
   }
 
-  const read = readEvent(body);
-  if ('problem' in read) return notUnderstood(`not a Step Functions event, a scheduled redrive, a Lambda on-failure record or a handler's message: ${read.problem}`);
   const code = attribute('ERROR_CODE');
   const error = code === undefined ? undefined : `${code}: ${attribute('ERROR_MESSAGE') ?? ''}`;
+  const movedFrom = message.Attributes?.DeadLetterQueueSourceArn;
+  const receivesExhausted = 'the handler failed it on each of its receives from the intake queue (its log says why)';
+  if (isSweep(body)) {
+    const intakeQueueArn = movedFrom ?? attribute('TARGET_ARN');
+    return { kind: 'SWEEP', error: movedFrom ? receivesExhausted : error, ...(intakeQueueArn ? { intakeQueueArn } : {}) };
+  }
+  const read = readEvent(body);
+  if ('problem' in read) {
+    return notUnderstood(`not a Step Functions event, a scheduled redrive, a sweep, a Lambda on-failure record or a handler's message: ${read.problem}`);
+  }
+  if (movedFrom) return { kind: 'INTAKE', request: read.request, error: receivesExhausted };
   return { kind: 'UNDELIVERED_EVENT', request: read.request, error };
 }
 

@@ -77,10 +77,12 @@ ${AWS}
 
 export const REPLAY_HELP = `Usage: ${BIN} replay --queue-url <url> [flags]
 
-Reads the dead-letter queue of an AutoRedrive construct and understands its three kinds of
-message: an event EventBridge or EventBridge Scheduler could not deliver (ERROR_CODE and
-ERROR_MESSAGE attributes), Lambda's on-failure record of an invocation that failed, and the
-handler's own message (a bad event, a rejected redrive). Each failure takes the same checks and
+Reads the dead-letter queue of an AutoRedrive construct and understands every kind of message in
+it: an intake queue message the handler failed on each of its receives (INTAKE), an event
+EventBridge or EventBridge Scheduler could not deliver (UNDELIVERED_EVENT, with ERROR_CODE and
+ERROR_MESSAGE attributes), the handler's own message (HANDLER: a bad event, a rejected redrive),
+Lambda's on-failure record of an invocation that failed (LAMBDA_ON_FAILURE), and a sweep run that
+could not run or finish (SWEEP: it stays, with what to do). Each failure takes the same checks and
 redrive path as the handler. A message is deleted only when it is done: redriven, or skipped for
 a reason that cannot change (exhausted, error not allowed, redrive window closed, already redriven,
 a Map Run child). Every other message stays in the queue, visible again at the end, with the

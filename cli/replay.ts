@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { checkConfiguration, CliClients } from './aws';
-import { NotUnderstood, readDeadLetter, Understood } from './dead-letter';
+import { NotUnderstood, readDeadLetter, SweepRun, Understood } from './dead-letter';
 import { describeAwsError, ExitCode, UsageError } from './errors';
 import { policyJson, ReplayOptions } from './options';
 import { Looked, Verdict } from './path';
@@ -20,10 +20,11 @@ export const FINAL_SKIPS: readonly string[] = [
 ];
 const MAX_RECEIVE = 10;
 const NOT_UNDERSTOOD = 'NOT_UNDERSTOOD';
+const SWEEP_RUN = 'SWEEP_RUN';
 
 interface Row {
   readonly message: Message;
-  readonly read: Understood | NotUnderstood;
+  readonly read: Understood | SweepRun | NotUnderstood;
   plan?: Verdict;
   looked?: Looked;
   result?: Verdict;
@@ -42,6 +43,7 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
   if (!options.json) terminal.err(`read ${rows.length} message(s) from ${options.queueUrl}\n`);
   for (const row of rows) {
     if (row.read.kind === 'NOT_UNDERSTOOD') row.plan = { kind: 'FAILED', reason: NOT_UNDERSTOOD, detail: row.read.problem };
+    if (row.read.kind === 'SWEEP') row.plan = { kind: 'SKIPPED', reason: SWEEP_RUN, detail: sweepAdvice(row.read) };
   }
 
   const toRedrive: Row[] = [];
@@ -49,7 +51,7 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
     options,
     sfn: clients.path,
     session,
-    toPlan: rows.filter((row) => row.read.kind !== 'NOT_UNDERSTOOD'),
+    toPlan: rows.filter((row) => row.read.kind !== 'NOT_UNDERSTOOD' && row.read.kind !== 'SWEEP'),
     requestOf,
     decide: async () => {
       if (!options.json && !session.stopping()) terminal.out(planTable(rows, options.dryRun));
@@ -104,7 +106,7 @@ async function receiveAll(sqs: SQSClient, options: ReplayOptions, session: Sessi
         // Long polling asks every SQS server, so an empty answer means an empty queue.
         WaitTimeSeconds: 1,
         MessageAttributeNames: ['All'],
-        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+        MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp', 'DeadLetterQueueSourceArn'],
       }));
     } catch (error) {
       const name = (error as Error).name;
@@ -119,6 +121,13 @@ async function receiveAll(sqs: SQSClient, options: ReplayOptions, session: Sessi
     for (const message of messages) byId.set(message.MessageId ?? message.ReceiptHandle!, message);
   }
   return [...byId.values()];
+}
+
+/** A sweep run names no execution: it stays, with what a person can do about it. */
+function sweepAdvice(sweep: SweepRun): string {
+  const where = sweep.intakeQueueArn ? `the intake queue ${sweep.intakeQueueArn}` : 'the AutoRedrive intake queue';
+  return `a sweep run that could not ${sweep.error ? `finish (${sweep.error})` : 'finish'}: the next recurring sweep covers most of its look-back; ` +
+    `to run it again, send this message's body to ${where}, then delete it`;
 }
 
 function requestOf(row: Row) {
@@ -167,7 +176,7 @@ function planTable(rows: Row[], dryRun: boolean): string {
   const header = ['MESSAGE', 'KIND', dryRun ? 'WOULD' : 'ACTION', 'REASON', 'EXECUTION', 'FAILED WITH', 'WHY'];
   return table([header, ...rows.map((row) => {
     const [action, reason] = verdictCells(row.plan);
-    const understood = row.read.kind === 'NOT_UNDERSTOOD' ? undefined : row.read as Understood;
+    const understood = 'request' in row.read ? row.read : undefined;
     const why = [row.plan && row.plan.kind !== 'REDRIVE' ? row.plan.detail : '', understood?.note ?? ''].filter((text) => text).join('; ');
     return [row.message.MessageId ?? '-', row.read.kind, action, reason, understood?.request.executionArn ?? '-', shorten(understood?.error ?? '-', 60), why];
   })]);
@@ -207,7 +216,7 @@ async function finish(sqs: SQSClient, rows: Row[], options: ReplayOptions, sessi
 
 function messageJson(row: Row): object {
   const verdict = finalVerdict(row);
-  const understood = row.read.kind === 'NOT_UNDERSTOOD' ? undefined : row.read as Understood;
+  const understood = 'request' in row.read ? row.read : undefined;
   return {
     messageId: row.message.MessageId,
     kind: row.read.kind,

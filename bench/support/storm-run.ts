@@ -231,14 +231,19 @@ export async function runStorm(options: StormOptions): Promise<StormRun> {
   }
 }
 
-/** Distinct schedules (by group and name) that CreateSchedule was asked for, by the reason in their input's detail (BACKOFF when absent). */
+/**
+ * Distinct schedules CreateSchedule was asked for, by the reason in their input's detail (BACKOFF
+ * when absent). The name is in the request's path, not its body: a schedule is told by its target's
+ * input (execution, redrive count, due time, put-offs), which the SDK's retries of a throttled call repeat.
+ */
 function scheduleReasons(inputs: any[]): Record<string, number> {
-  const reasonByName = new Map<string, string>();
+  const reasonByInput = new Map<string, string>();
   for (const input of inputs) {
-    const detail = (safeParse(input?.Target?.Input) as { detail?: { reason?: string } })?.detail;
-    reasonByName.set(`${input?.GroupName}/${input?.Name}`, detail?.reason ?? 'BACKOFF');
+    const text = String(input?.Target?.Input);
+    const detail = (safeParse(text) as { detail?: { reason?: string } })?.detail;
+    reasonByInput.set(text, detail?.reason ?? 'BACKOFF');
   }
-  return countBy([...reasonByName.values()]);
+  return countBy([...reasonByInput.values()]);
 }
 
 function safeParse(text: unknown): unknown {

@@ -186,6 +186,38 @@ describe('cdk-stepfunctions-redrive replay', () => {
     expect(fake.stepFunctions.redrives).toHaveLength(10);
   });
 
+  test('the intake queue\'s own dead letters: an event and a due redrive are redriven; a sweep run stays, with what to do', async () => {
+    const intakeUrl = fake.createQueue('auto-redrive-intake');
+    fake.sqs.configure(intakeUrl, { visibilityTimeoutSeconds: 0, redrive: { deadLetterQueueUrl: queueUrl, maxReceiveCount: 1 } });
+    addExecution(fake, 'orders', 'intake-event');
+    addExecution(fake, 'orders', 'intake-schedule');
+    const sweep = {
+      'source': LIBRARY_SOURCE,
+      'detail-type': 'Sweep',
+      'detail': { selection: { kind: 'ALL' }, lookBackSeconds: 10_800, quotaShare: 0.5, statuses: ['FAILED'], scheduledTime: new Date().toISOString() },
+    };
+    for (const body of [stoppedEvent({ executionArn: orders('intake-event') }), scheduledRedrive(orders('intake-schedule')), sweep]) {
+      fake.sqs.putMessage(intakeUrl, body);
+    }
+    // Received once each and failed: the next receive moves them to the dead-letter queue, as they were.
+    expect(fake.sqs.receive(intakeUrl, 10)).toHaveLength(3);
+    expect(fake.sqs.receive(intakeUrl, 10)).toHaveLength(0);
+    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(3);
+
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json']);
+
+    const report = JSON.parse(run.stdout);
+    const intakeArn = 'arn:aws:sqs:us-east-1:123456789012:auto-redrive-intake';
+    expect(report.messages).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'INTAKE', executionArn: orders('intake-event'), outcome: 'REDRIVEN', deleted: true, error: expect.stringContaining('each of its receives') }),
+      expect.objectContaining({ kind: 'INTAKE', executionArn: orders('intake-schedule'), outcome: 'REDRIVEN', deleted: true }),
+      expect.objectContaining({ kind: 'SWEEP', outcome: 'SKIPPED', reason: 'SWEEP_RUN', deleted: false, detail: expect.stringContaining(`send this message's body to the intake queue ${intakeArn}`) }),
+    ]));
+    expect(run.code).toBe(0);
+    expect(fake.stepFunctions.redrives.map((r) => r.executionArn).sort()).toEqual([orders('intake-event'), orders('intake-schedule')]);
+    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(1);
+  });
+
   test('a queue that does not exist: exit 2 with a sentence', async () => {
     const run = await runCli(fake, ['replay', '--queue-url', `${fake.url}/123456789012/nope`, '--yes']);
     expect(run.code).toBe(2);
