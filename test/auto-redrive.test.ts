@@ -6,8 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AutoRedrive, Backoff, ErrorFilter, RedrivableStatus } from '../src';
-import { DEFAULT_MAX_CONCURRENCY } from '../src/shared/contract';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
+import { DEFAULT_MAX_CONCURRENCY } from '../src/shared/contract';
 
 describe('AutoRedrive with defaults', () => {
   const { template, stateMachines, autoRedrive, stack } = synthAutoRedrive();

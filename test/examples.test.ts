@@ -111,7 +111,8 @@ describe('examples/ OrderPipelineStack', () => {
     fake.sqs.putMessage(deployment.intake!.queueUrl, { id: 'evt-bad', source: 'aws.states', detail: 'nope' });
     // A due redrive of a state machine the deployed role does not cover (a deploy stopped watching it).
     fake.sqs.putMessage(deployment.intake!.queueUrl, {
-      'source': 'cdk-stepfunctions-redrive', 'detail-type': 'Scheduled Redrive',
+      'source': 'cdk-stepfunctions-redrive',
+      'detail-type': 'Scheduled Redrive',
       'detail': { executionArn: unwatched, redriveCount: 0, eventId: 'e-9', reason: 'BACKOFF', scheduledFor: new Date(now).toISOString() },
     });
     deployment.publish(failureEvent({ executionArn: good, error: 'Lambda.ServiceException', stopDate: now }));

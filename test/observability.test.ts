@@ -94,7 +94,8 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
     });
-    expect([autoRedrive.deadLetterQueueAlarm, autoRedrive.exhaustedAlarm, autoRedrive.handlerErrorsAlarm, autoRedrive.intakeAgeAlarm].every(Boolean)).toBe(true);
+    const alarms = [autoRedrive.deadLetterQueueAlarm, autoRedrive.exhaustedAlarm, autoRedrive.handlerErrorsAlarm, autoRedrive.intakeAgeAlarm];
+    expect(alarms.every(Boolean)).toBe(true);
   });
 
   test('addAlarmActions pages through every alarm', () => {

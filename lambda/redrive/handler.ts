@@ -2,6 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { HandlerConfig } from './config';
 import { Deadline, DeadlineError, RemainingTime } from './deadline';
 import { parseFailureEvent } from './failure-event';
+import { BatchResponse, handleBatch, IntakeMessage } from './intake';
 import { loadOnce } from './load-once';
 import { Outcome } from './outcome';
 import { PathDependencies, redrivePath } from './redrive-path';
@@ -11,7 +12,6 @@ import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
 import type { SweepLimits, SweepOutcome } from './sweep';
 import { isSweep, parseSweep } from './sweep-request';
 import { TraceAnnotations, TraceMarker } from './tracing';
-import { BatchResponse, handleBatch, IntakeMessage } from './intake';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
 
 /** Loaded when first used: most invocations never write to the dead-letter queue, and only the sweep's own invocations sweep. */
@@ -98,7 +98,8 @@ export function createTriggerHandler(deps: HandlerDependencies): TriggerHandler 
       throw failure;
     }
   };
-  return (raw, context, deadline, message) => deps.tracing.trace(() => handle(raw, context, deadline, message), (outcome) => traceAnnotations(raw, outcome));
+  return (raw, context, deadline, message) =>
+    deps.tracing.trace(() => handle(raw, context, deadline, message), (outcome) => traceAnnotations(raw, outcome));
 }
 
 function parseTrigger(raw: unknown): RedriveRequest {

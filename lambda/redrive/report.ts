@@ -98,7 +98,9 @@ export class InvocationReport {
     const message = truncate(errorMessage(error), MAX_CAUSE_LENGTH);
     this.deps.logger.error(logMessage, bounded({
       ...this.keys,
-      outcome: 'FAILED', failure: name, failureMessage: message,
+      outcome: 'FAILED',
+      failure: name,
+      failureMessage: message,
     }));
     this.count([MetricName.FAILURES], undefined);
     await this.publish('FAILED', { reason: name, detail: message, final: false }, abortSignal);
@@ -151,7 +153,9 @@ export class InvocationReport {
     } catch (error) {
       this.deps.logger.warn('outcome event not published; the decision stands', bounded({
         ...this.keys,
-        outcomeEvent: OutcomeDetailType[kind], failure: errorName(error), failureMessage: errorMessage(error),
+        outcomeEvent: OutcomeDetailType[kind],
+        failure: errorName(error),
+        failureMessage: errorMessage(error),
       }));
       this.deps.metrics.singleMetric().addMetric(MetricName.OUTCOME_EVENT_FAILURES, MetricUnit.Count, 1);
     }

@@ -250,7 +250,7 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
     return summary(true);
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
-    return await continueLater(error.position);
+    return continueLater(error.position);
   }
 
   async function continueLater(position: Position): Promise<SweepOutcome> {

@@ -11,12 +11,12 @@ import { executionResources } from './execution-policies';
 import { MIN_NODE_MAJOR, nodeMajor } from './node-runtime';
 import { redrivePolicyGroups } from './redrive-policy-groups';
 import { selectionOf } from './selection';
+import { DEFAULT_MAX_CONCURRENCY } from '../shared/contract';
 import { Sweep } from '../sweep';
 import { WatchedStateMachine, watchStateMachines } from './watched-state-machine';
 import {
   MAX_MANAGED_POLICY_LENGTH, MAX_MAX_CONCURRENCY, MAX_REDRIVES_LIMIT, MIN_MAX_CONCURRENCY, MAX_STATE_MACHINE_NAME_LENGTH, REDRIVE_WINDOW_MS,
 } from '../shared/limits';
-import { DEFAULT_MAX_CONCURRENCY } from '../shared/contract';
 import { nameProblem } from '../shared/names';
 
 interface Warning {

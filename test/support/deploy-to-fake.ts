@@ -69,7 +69,9 @@ export function deployToFake(template: any, fake: FakeAws, stateMachineNames: Re
     const redrivePolicy = resolveIntrinsics(queue.Properties?.RedrivePolicy, deployed);
     fake.sqs.configure(deployed.refs[id], {
       visibilityTimeoutSeconds: queue.Properties?.VisibilityTimeout ?? 30,
-      ...(redrivePolicy ? { redrive: { deadLetterQueueUrl: queueUrlsByArn.get(redrivePolicy.deadLetterTargetArn)!, maxReceiveCount: redrivePolicy.maxReceiveCount } } : {}),
+      ...(redrivePolicy ? {
+        redrive: { deadLetterQueueUrl: queueUrlsByArn.get(redrivePolicy.deadLetterTargetArn)!, maxReceiveCount: redrivePolicy.maxReceiveCount },
+      } : {}),
     });
   }
   for (const [id, name] of Object.entries(stateMachineNames)) {

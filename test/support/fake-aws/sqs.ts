@@ -26,6 +26,16 @@ export interface QueueConfig {
   readonly redrive?: { readonly deadLetterQueueUrl: string; readonly maxReceiveCount: number };
 }
 
+/** A message as a service principal receives it. */
+export interface ReceivedMessage {
+  readonly messageId: string;
+  readonly receiptHandle: string;
+  readonly body: string;
+  readonly receiveCount: number;
+  readonly sentAt: number;
+  readonly firstReceivedAt: number;
+}
+
 /** A message in a queue, in flight or not. */
 export interface FakeMessage {
   readonly messageId: string;
@@ -83,16 +93,19 @@ export class FakeSqs {
    * Receives up to `max` visible messages as a service principal would (the Lambda event source
    * mapping): with the queue's visibility timeout and redrive policy, and every system attribute.
    */
-  receive(queueUrl: string, max: number): { messageId: string; receiptHandle: string; body: string; receiveCount: number; sentAt: number; firstReceivedAt: number }[] {
+  receive(queueUrl: string, max: number): ReceivedMessage[] {
     const answer = this.receiveMessage({ QueueUrl: queueUrl, MaxNumberOfMessages: max }) as { Messages?: any[] };
-    return (answer.Messages ?? []).map((message) => ({
-      messageId: message.MessageId,
-      receiptHandle: message.ReceiptHandle,
-      body: message.Body,
-      receiveCount: this.issued.get(message.ReceiptHandle)!.receiveCount,
-      sentAt: this.issued.get(message.ReceiptHandle)!.sentAt,
-      firstReceivedAt: this.issued.get(message.ReceiptHandle)!.firstReceivedAt!,
-    }));
+    return (answer.Messages ?? []).map((received) => {
+      const message = this.issued.get(received.ReceiptHandle)!;
+      return {
+        messageId: message.messageId,
+        receiptHandle: received.ReceiptHandle,
+        body: message.body,
+        receiveCount: message.receiveCount,
+        sentAt: message.sentAt,
+        firstReceivedAt: message.firstReceivedAt!,
+      };
+    });
   }
 
   /** Deletes a received message by its receipt handle, as DeleteMessage does. */
