@@ -42,8 +42,9 @@ async function main(): Promise<void> {
   }
 
   if (selected('storm')) {
-    const rows = await storm();
-    for (const row of rows) for (const line of formatStorm(row)) console.log(line);
+    const rows = await storm((row) => {
+      for (const line of formatStorm(row)) console.log(line);
+    });
     for (const row of rows) {
       table.push([`Storm, ${row.run.events} fresh failures, ${row.region.name}, ${LATENCY_MS} ms per call, max concurrency ${row.run.maxConcurrency} (s)`,
         `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
@@ -51,16 +52,20 @@ async function main(): Promise<void> {
   }
 
   if (selected('storm-sweep')) {
-    for (const row of await stormSweep()) {
+    const rows = await stormSweep((row) => {
       for (const line of formatStorm(row, 'storm-sweep')) console.log(line);
+    });
+    for (const row of rows) {
       table.push([`Storm sweep, ${row.run.events} fresh failures, ${row.region.name}, max concurrency ${row.run.maxConcurrency} (s)`,
         `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
     }
   }
 
   if (selected('storm-backoff')) {
-    for (const row of await stormBackoff()) {
+    const rows = await stormBackoff((row) => {
       for (const line of formatStormBackoff(row)) console.log(line);
+    });
+    for (const row of rows) {
       table.push([`Storm through the default backoff, ${row.run.events} failures, ${row.region.name}, max concurrency ${row.run.maxConcurrency} (virtual s)`,
         `${round(row.run.seconds, 1)}`, `ideal ${row.ideal}`, `${row.ratio.median} (${row.ratio.min}-${row.ratio.max})`]);
     }

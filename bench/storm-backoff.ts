@@ -70,7 +70,7 @@ export function idealSeconds(events: number, backoff: BackoffSpec, buckets: Read
  * another schedule. Every trigger goes through the intake queue, with the construct's default
  * maxConcurrency (BENCH_MAX_CONCURRENCY overrides it).
  */
-export async function stormBackoff(): Promise<StormBackoffRow[]> {
+export async function stormBackoff(onRow: (row: StormBackoffRow) => void = () => undefined): Promise<StormBackoffRow[]> {
   const events = QUICK ? 1_000 : 10_000;
   const outcomeEvents = process.env.BENCH_OUTCOME_EVENTS === '1';
   const policy = JSON.parse(autoRedriveTemplateEnvironment().AUTO_REDRIVE_POLICY);
@@ -88,7 +88,7 @@ export async function stormBackoff(): Promise<StormBackoffRow[]> {
       limitSeconds: Math.max(4 * ideal, 600),
     });
     const totalCalls = Object.values(storms.run.calls).reduce((a, b) => a + b, 0);
-    rows.push({
+    const row: StormBackoffRow = {
       region,
       ...storms,
       ideal: round(ideal, 1),
@@ -96,7 +96,9 @@ export async function stormBackoff(): Promise<StormBackoffRow[]> {
       timeFactor: TIME_FACTOR,
       latencyMs: LATENCY_MS,
       outcomeEvents,
-    });
+    };
+    onRow(row);
+    rows.push(row);
   }
   return rows;
 }

@@ -40,9 +40,13 @@ export interface StormRow extends RepeatedStorm {
  * retries), in real time (time factor 1), through the intake queue with the construct's default
  * maxConcurrency (BENCH_MAX_CONCURRENCY overrides it).
  */
-export async function storm(): Promise<StormRow[]> {
+export async function storm(onRow: (row: StormRow) => void = () => undefined): Promise<StormRow[]> {
   const rows: StormRow[] = [];
-  for (const region of STORM_REGIONS) rows.push(await stormRow(region, maxConcurrencyFromEnvironment(), STORM_RUNS));
+  for (const region of STORM_REGIONS) {
+    const row = await stormRow(region, maxConcurrencyFromEnvironment(), STORM_RUNS);
+    onRow(row);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -51,12 +55,16 @@ export async function storm(): Promise<StormRow[]> {
  * BENCH_MAX_CONCURRENCY_STEPS (default 2,3,4,6,8), BENCH_SWEEP_RUNS runs each (1 unless set), so
  * that the default is chosen from data.
  */
-export async function stormSweep(): Promise<StormRow[]> {
+export async function stormSweep(onRow: (row: StormRow) => void = () => undefined): Promise<StormRow[]> {
   const steps = (process.env.BENCH_MAX_CONCURRENCY_STEPS ?? '2,3,4,6,8').split(',').map(Number);
   const runs = numberFromEnvironment('BENCH_SWEEP_RUNS', 1);
   const rows: StormRow[] = [];
   for (const maxConcurrency of steps) {
-    for (const region of STORM_REGIONS) rows.push(await stormRow(region, maxConcurrency, runs));
+    for (const region of STORM_REGIONS) {
+      const row = await stormRow(region, maxConcurrency, runs);
+      onRow(row);
+      rows.push(row);
+    }
   }
   return rows;
 }

@@ -299,7 +299,14 @@ export interface RepeatedStorm {
 
 export async function runStormRepeatedly(count: number, ideal: number, options: StormOptions): Promise<RepeatedStorm> {
   const runs: StormRun[] = [];
-  for (let i = 0; i < count; i++) runs.push(await runStorm(options));
+  for (let i = 0; i < count; i++) {
+    const run = await runStorm(options);
+    runs.push(run);
+    // Progress on stderr: the figures are printed once every run of the configuration has ended.
+    console.error(`  run ${i + 1}/${count}: max_concurrency=${run.maxConcurrency} events=${run.events} seconds=${run.seconds.toFixed(1)} ` +
+      `ratio=${(ideal / run.seconds).toFixed(2)} redriven=${run.redriven} duplicates=${run.duplicates} dead_lettered=${run.deadLettered} ` +
+      `returned=${run.returned} machine_cpu_busy=${run.machineCpuBusy.toFixed(2)}`);
+  }
   const ratios = runs.map((run) => ideal / run.seconds);
   const byRatio = runs.map((run, i) => ({ run, ratio: ratios[i] })).sort((a, b) => a.ratio - b.ratio);
   return {

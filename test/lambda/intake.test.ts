@@ -178,6 +178,54 @@ describe('the intake: every trigger through the SQS queue and its event source m
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'EXHAUSTED', messageId: 'd' }));
   });
 
+  test('a bad message whose dead letter cannot be written comes back, and SQS keeps it as it was after its receives', async () => {
+    h = await startHandler({ maxAttempts: 1 });
+    h.fake.faults.inject('SendMessage', { kind: 'error', code: 'ServiceUnavailable', status: 503 }, 100);
+    h.fake.sqs.putMessage(h.deployment.intake!.queueUrl, 'not json at all');
+
+    for (let receive = 0; receive < 11; receive++) {
+      await h.intake.drain();
+      h.fake.clock.advance(h.deployment.intake!.visibilityTimeoutSeconds * 1000);
+    }
+
+    expect(h.intake.returned).toBe(10);
+    expect(h.intakeMessages()).toHaveLength(0);
+    expect(h.fake.sqs.messagesOf(h.deployment.deadLetterQueueUrl).map((message) => message.body)).toEqual(['not json at all']);
+  });
+
+  test('a body as large as SQS allows, that is no event, is dead-lettered within SQS\'s size, cut and said so', async () => {
+    h = await startHandler();
+    const body = JSON.stringify({ id: 'huge', padding: 'x'.repeat(256 * 1024 - 40) });
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(256 * 1024);
+
+    const response = await h.receive({ Records: [record('huge', body)] });
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const [deadLetter] = h.fake.sqs.messagesOf(h.deployment.deadLetterQueueUrl);
+    expect(Buffer.byteLength(deadLetter.body)).toBeLessThanOrEqual(256 * 1024);
+    expect(JSON.parse(deadLetter.body)).toMatchObject({ reason: 'BAD_EVENT', eventTruncated: true });
+  });
+
+  test('a storm of ten throttled failures in one batch: each is put off with a schedule that sends it back to the intake queue', async () => {
+    h = await startHandler({ maxAttempts: 1, retryMode: 'standard' });
+    const arns = Array.from({ length: 10 }, (_, i) => executionArn('orders', `storm-${i}`));
+    for (const arn of arns) h.fake.stepFunctions.addExecution(arn);
+    h.fake.faults.inject('RedriveExecution', { kind: 'error', code: 'ThrottlingException', status: 400 }, 10);
+    for (const arn of arns) h.publish(failureEvent({ executionArn: arn, stopDate: h.fake.clock.now() }));
+
+    await h.intake.drain();
+    expect(h.intake).toMatchObject({ invocations: 1, deleted: 10, returned: 0 });
+    const schedules = [...h.fake.scheduler.schedules.values()];
+    expect(schedules).toHaveLength(10);
+    for (const schedule of schedules) expect(schedule.Target.Arn).toBe(h.deployment.intake!.queueArn);
+
+    h.fake.clock.advance(60_000);
+    expect(h.sendDueSchedules()).toHaveLength(10);
+    await h.intake.drain();
+    for (const arn of arns) expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
+    expect(h.intakeMessages()).toHaveLength(0);
+  });
+
   test('an invocation that is not an SQS batch fails with a clear error', async () => {
     h = await startHandler();
     await expect(h.receive(failureEvent({ executionArn: ORDER }))).rejects.toThrow(/takes batches of SQS messages from its intake queue/);
