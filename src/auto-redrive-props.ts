@@ -153,11 +153,12 @@ export interface AutoRedriveProps {
   readonly sweep?: Sweep;
 
   /**
-   * The queue that keeps every trigger that could not be handled: intake messages that failed their
-   * receives, events EventBridge could not deliver, schedules EventBridge Scheduler could not send,
-   * and events the handler rejected, with the error. If you bring your own, it must not use the AWS
-   * managed key `aws/sqs`, which EventBridge cannot use, and its policy must let EventBridge send to
-   * it from the construct's rules.
+   * The queue that keeps every trigger that could not be handled.
+   *
+   * It receives intake messages that failed their receives, events EventBridge could not deliver,
+   * schedules EventBridge Scheduler could not send, and events the handler rejected, with the error.
+   * If you bring your own, it must not use the AWS managed key `aws/sqs`, which EventBridge cannot
+   * use, and its policy must let EventBridge send to it from the construct's rules.
    *
    * @default - a queue the construct creates: SSE-SQS (or the encryption key), TLS enforced,
    * 14-day retention
@@ -165,9 +166,10 @@ export interface AutoRedriveProps {
   readonly deadLetterQueue?: sqs.IQueue;
 
   /**
-   * A customer managed key for the queues the construct creates: the intake queue and, unless you
-   * bring your own, the dead-letter queue. EventBridge is allowed to use it in its key policy, and
-   * the roles that send or receive are granted its use.
+   * A customer managed key for the queues the construct creates.
+   *
+   * It encrypts the intake queue and, unless you bring your own, the dead-letter queue. EventBridge
+   * is allowed to use it in its key policy, and the roles that send or receive are granted its use.
    *
    * @default - SSE-SQS, encryption with keys SQS owns
    */
@@ -181,24 +183,28 @@ export interface AutoRedriveProps {
   readonly runtime?: lambda.Runtime;
 
   /**
-   * The most handler invocations at once: the intake queue's event source mapping scales up to this
-   * many (its `ScalingConfig.MaximumConcurrency`, 2 to 1,000), each with a batch of up to 10
-   * messages. It caps every automatic trigger (failure events, due schedules, the sweep) and so the
-   * handler's share of the Step Functions quotas, without reserving any of the account's Lambda
-   * concurrency; what waits stays in the intake queue.
+   * The most handler invocations at once.
+   *
+   * The intake queue's event source mapping scales up to this many (its
+   * `ScalingConfig.MaximumConcurrency`, 2 to 1,000), each with a batch of up to 10 messages. It caps
+   * every automatic trigger (failure events, due schedules, the sweep) and so the handler's share of
+   * the Step Functions quotas, without reserving any of the account's Lambda concurrency. What waits
+   * stays in the intake queue.
    *
    * @default - 4 invocations at once
    */
   readonly maxConcurrency?: number;
 
   /**
-   * Reserved concurrency for the handler, opt-in. It guarantees the handler this much of the
-   * account's Lambda concurrency, and takes it from every other function for good. Accounts whose
-   * concurrency limit is 10 or 50 (new and small accounts) cannot reserve any, since Lambda keeps 100
-   * unreserved: there, `cdk deploy` fails with "Specified ReservedConcurrentExecutions for function
-   * decreases account's UnreservedConcurrentExecution below its minimum value of [10]". The intake
-   * queue's `maxConcurrency` already caps the handler; reserve only to guarantee it room. Keep it at
-   * least `maxConcurrency`, or Lambda throttles the event source mapping.
+   * Reserved concurrency for the handler, opt-in.
+   *
+   * It guarantees the handler this much of the account's Lambda concurrency, and takes it from every
+   * other function for good. Accounts whose concurrency limit is 10 or 50 (new and small accounts)
+   * cannot reserve any, since Lambda keeps 100 unreserved: there, `cdk deploy` fails with "Specified
+   * ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution
+   * below its minimum value of [10]". The intake queue's `maxConcurrency` already caps the handler,
+   * so reserve only to guarantee it room, and keep it at least `maxConcurrency`, or Lambda throttles
+   * the event source mapping.
    *
    * @default - none: the handler shares the account's unreserved concurrency
    */
