@@ -101,32 +101,59 @@ describe('examples/ OrderPipelineStack', () => {
     });
   });
 
-  test('one batch mixing a denied error, a malformed message, a state machine no longer watched and a good event: each ends on its own', async () => {
+  test('one batch mixing a denied error, a malformed message, a state machine no longer watched, a failing schedule, and a good event delivered twice: each ends on its own', async () => {
     const denied = executionArn('orders', 'order-2');
     const unwatched = executionArn('inventory', 'run-9');
     const good = executionArn('orders', 'order-4');
+    const failing = executionArn('orders', 'order-5');
     for (const arn of [denied, unwatched, good]) fake.stepFunctions.addExecution(arn);
     const now = fake.clock.now();
-    fake.sqs.putMessage(deployment.intake!.queueUrl, failureEvent({ executionArn: denied, error: 'OrderRejected', stopDate: now }));
-    fake.sqs.putMessage(deployment.intake!.queueUrl, { id: 'evt-bad', source: 'aws.states', detail: 'nope' });
-    // A due redrive of a state machine the deployed role does not cover (a deploy stopped watching it).
-    fake.sqs.putMessage(deployment.intake!.queueUrl, {
-      'source': 'cdk-stepfunctions-redrive',
-      'detail-type': 'Scheduled Redrive',
-      'detail': { executionArn: unwatched, redriveCount: 0, eventId: 'e-9', reason: 'BACKOFF', scheduledFor: new Date(now).toISOString() },
+    fake.stepFunctions.addExecution(failing);
+    const intakeUrl = deployment.intake!.queueUrl;
+    const ids = {
+      denied: fake.sqs.putMessage(intakeUrl, failureEvent({ executionArn: denied, error: 'OrderRejected', stopDate: now })),
+      malformed: fake.sqs.putMessage(intakeUrl, { id: 'evt-bad', source: 'aws.states', detail: 'nope' }),
+      // A due redrive of a state machine the deployed role does not cover (a deploy stopped watching it).
+      unwatched: fake.sqs.putMessage(intakeUrl, {
+        'source': 'cdk-stepfunctions-redrive',
+        'detail-type': 'Scheduled Redrive',
+        'detail': { executionArn: unwatched, redriveCount: 0, eventId: 'e-9', reason: 'BACKOFF', scheduledFor: new Date(now).toISOString() },
+      }),
+      // Its redrive is to be scheduled, and Scheduler answers 503 to every attempt.
+      failing: fake.sqs.putMessage(intakeUrl, failureEvent({ executionArn: failing, error: 'Lambda.ServiceException', stopDate: now })),
+      good: fake.sqs.putMessage(intakeUrl, failureEvent({ executionArn: good, error: 'Lambda.ServiceException', stopDate: now })),
+    };
+    fake.faults.inject('CreateSchedule', { kind: 'error', code: 'ServiceUnavailable', status: 503 }, 4, (input) => input.Target.Input.includes(failing));
+    let response: any;
+    // SQS hands the good message out twice in the same batch, as at-least-once delivery allows.
+    const mapping = new EventSourceMapping(fake, deployment.intake!, async (batch) => {
+      const copies = batch.Records.filter((record) => record.messageId === ids.good);
+      const run = await runBundle(bundleDir, deployment.environment, { Records: [...batch.Records, ...copies] }, deployment.handlerArn);
+      logs.push(...run.logs);
+      if (run.error) throw Object.assign(new Error(run.error.message), { name: run.error.name });
+      response = run.result;
+      return run.result;
     });
-    deployment.publish(failureEvent({ executionArn: good, error: 'Lambda.ServiceException', stopDate: now }));
-    const mapping = mappingWith();
-    await mapping.drain();
+    await mapping.pollOnce();
 
-    expect(mapping).toMatchObject({ invocations: 1, deleted: 4, returned: 0 });
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: ids.failing }] });
+    expect(mapping).toMatchObject({ invocations: 1, deleted: 4, returned: 1 });
+    expect(intakeMessages().map((message) => message.messageId)).toEqual([ids.failing]);
     expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'ERROR_NOT_ALLOWED', executionArn: denied }));
     expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'NO_LONGER_WATCHED', executionArn: unwatched }));
-    expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', executionArn: good }));
+    expect(logs.filter((line) => line.message === 'redrive scheduled' && line.executionArn === good)).toHaveLength(1);
+    expect(fake.callsOf('CreateSchedule').filter((call) => call.Target.Input.includes('order-4'))).toHaveLength(1);
+    expect(logs).toContainEqual(expect.objectContaining({ outcome: 'FAILED', executionArn: failing, messageId: ids.failing }));
     expect(fake.iam.decisions).toContainEqual({ action: 'states:DescribeExecution', resource: unwatched, allowed: false });
     expect(fake.sqs.bodies(deployment.deadLetterQueueUrl)).toContainEqual(
       expect.objectContaining({ reason: 'BAD_EVENT', error: expect.stringContaining('bad event evt-bad') }));
     expect(fake.stepFunctions.redrivesOf(unwatched)).toBe(0);
+
+    // Scheduler answers on the message's next receive.
+    fake.clock.advance(deployment.intake!.visibilityTimeoutSeconds * 1000);
+    await mapping.drain();
+    expect(intakeMessages()).toHaveLength(0);
+    expect(logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', executionArn: failing, receiveCount: 2 }));
   });
 
   test('when the scheduler keeps throttling, the message alone returns to the queue and is received again after its visibility timeout', async () => {

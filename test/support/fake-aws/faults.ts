@@ -21,15 +21,17 @@ interface PlannedFault {
   readonly operation: string;
   remaining: number;
   readonly fault: Fault;
+  /** Only calls whose input this accepts meet the fault. */
+  readonly when?: (input: any) => boolean;
 }
 
 export class FaultPlan {
   private readonly planned: PlannedFault[] = [];
 
-  /** The next `times` calls of `operation` (`*` for any) meet `fault`. */
-  inject(operation: string, fault: Fault, times = 1): void {
+  /** The next `times` calls of `operation` (`*` for any) meet `fault`; with `when`, only calls whose input it accepts. */
+  inject(operation: string, fault: Fault, times = 1, when?: (input: any) => boolean): void {
     if (fault.kind === 'trickle' && !(fault.intervalMs > 0)) throw new Error('a trickle fault needs intervalMs > 0');
-    this.planned.push({ operation, remaining: times, fault });
+    this.planned.push({ operation, remaining: times, fault, when });
   }
 
   clear(): void {
@@ -37,8 +39,8 @@ export class FaultPlan {
   }
 
   /** The fault this call meets, if any, spending one use of it. */
-  take(operation: string): Fault | undefined {
-    const entry = this.planned.find((p) => p.remaining > 0 && (p.operation === operation || p.operation === '*'));
+  take(operation: string, input: unknown = {}): Fault | undefined {
+    const entry = this.planned.find((p) => p.remaining > 0 && (p.operation === operation || p.operation === '*') && (!p.when || p.when(input)));
     if (!entry) return undefined;
     entry.remaining -= 1;
     return entry.fault;

@@ -149,7 +149,7 @@ export class FakeAws {
     if (this.latencyMs > 0) await this.sleep(this.latencyMs);
     if (this.closed) return;
 
-    const fault = this.faults.take(route.operation);
+    const fault = this.faults.take(route.operation, input);
     if (fault?.kind === 'reset') {
       request.socket.destroy();
       return;
