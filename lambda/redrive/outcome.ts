@@ -9,7 +9,6 @@ export type Outcome =
     readonly scheduleReason: ScheduleReason;
     readonly scheduleName: string;
     readonly redriveAt: string;
-    readonly alreadyScheduled: boolean;
     readonly delaySeconds: number;
     readonly clampedToRedriveWindow: boolean;
   }

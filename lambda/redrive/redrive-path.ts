@@ -185,7 +185,16 @@ async function schedule(
     { executionArn: request.executionArn, redriveCount, eventId: request.eventId, reason: ScheduleReason.BACKOFF },
     invocation.signal,
   );
-  return { outcome: 'SCHEDULED', scheduleReason: ScheduleReason.BACKOFF, ...created, delaySeconds: Math.ceil(delaySeconds), clampedToRedriveWindow: clamped };
+  if (created.alreadyScheduled) return alreadyScheduled(created.scheduleName);
+  return {
+    outcome: 'SCHEDULED', scheduleReason: ScheduleReason.BACKOFF, scheduleName: created.scheduleName, redriveAt: created.redriveAt,
+    delaySeconds: Math.ceil(delaySeconds), clampedToRedriveWindow: clamped,
+  };
+}
+
+/** A schedule named after this failure exists: it was reported when it was created, with its real time. */
+function alreadyScheduled(scheduleName: string): Outcome {
+  return skippedOutcome(skipped(SkipReason.ALREADY_SCHEDULED, `schedule ${scheduleName} redrives this failure when it is due`));
 }
 
 /** A one-time schedule a little later, with jitter, that takes the same path again. */
@@ -213,7 +222,11 @@ async function putOff(
     },
     invocation.signal,
   );
-  return { outcome: 'SCHEDULED', scheduleReason: ScheduleReason.THROTTLED, ...created, delaySeconds: Math.ceil(delaySeconds), clampedToRedriveWindow: false };
+  if (created.alreadyScheduled) return alreadyScheduled(created.scheduleName);
+  return {
+    outcome: 'SCHEDULED', scheduleReason: ScheduleReason.THROTTLED, scheduleName: created.scheduleName, redriveAt: created.redriveAt,
+    delaySeconds: Math.ceil(delaySeconds), clampedToRedriveWindow: false,
+  };
 }
 
 function skippedOutcome(skip: Skip): Outcome {

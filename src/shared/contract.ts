@@ -88,6 +88,11 @@ export const SkipReason = {
   ALREADY_REDRIVEN_OR_RUNNING: 'ALREADY_REDRIVEN_OR_RUNNING',
   /** The execution's redrive count is no longer the failure's: a late event, or a delayed redrive that came due after someone else redrove it. */
   REDRIVEN_SINCE_FAILURE: 'REDRIVEN_SINCE_FAILURE',
+  /**
+   * The redrive of this failure is scheduled already (a duplicate event, the sweep, a retried
+   * message): the schedule redrives it when due, and was reported when it was created.
+   */
+  ALREADY_SCHEDULED: 'ALREADY_SCHEDULED',
 } as const;
 export type SkipReason = typeof SkipReason[keyof typeof SkipReason];
 

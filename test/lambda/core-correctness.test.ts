@@ -137,7 +137,7 @@ describe('copies of one event', () => {
   let h: Harness;
   afterEach(async () => h.stop());
 
-  test('three concurrent copies under the default backoff: one schedule, one redrive, one "Redrive Started"', async () => {
+  test('three concurrent copies under the default backoff: one schedule, one "Redrive Scheduled", one redrive, one "Redrive Started"', async () => {
     h = await startHandler({ props: { backoff: Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) }) } });
     h.fake.stepFunctions.addExecution(ORDER);
     const event = failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() });
@@ -145,7 +145,10 @@ describe('copies of one event', () => {
     const outcomes = await Promise.all([h.handler(event), h.handler(event), h.handler(event)]);
     await fireAll(h);
 
-    expect(outcomes.filter((o) => o.outcome === 'SCHEDULED' && !o.alreadyScheduled)).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'SCHEDULED')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.outcome === 'SKIPPED' && o.reason === 'ALREADY_SCHEDULED')).toHaveLength(2);
+    expect(h.published().filter((e) => e.DetailType === 'Redrive Scheduled')).toHaveLength(1);
+    expect(h.emf.filter((record) => record.RedrivesScheduled)).toHaveLength(1);
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
     expect(h.published().filter((e) => e.DetailType === 'Redrive Started')).toHaveLength(1);
     expect(h.emf.filter((record) => record.RedrivesStarted)).toHaveLength(1);

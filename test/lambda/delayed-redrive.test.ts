@@ -32,7 +32,6 @@ describe('delayed redrives through EventBridge Scheduler', () => {
       scheduleReason: 'BACKOFF',
       scheduleName: expect.stringMatching(/^redrive-[0-9a-f]{56}$/),
       redriveAt: '2026-11-21T10:01:31Z',
-      alreadyScheduled: false,
       delaySeconds: 90,
       clampedToRedriveWindow: false,
     });
@@ -60,14 +59,17 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', delaySeconds: 90, clampedToRedriveWindow: false }));
   });
 
-  test('a duplicate event finds the schedule already there: one schedule, one redrive', async () => {
+  test('a duplicate event finds the schedule already there: one schedule, reported once with its real time, one redrive', async () => {
     h.fake.stepFunctions.addExecution(ORDER);
     const first = await h.handler(failed());
     draw = 0.9;
     const second = await h.handler(failed());
 
-    expect(second).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: true, scheduleName: (first as any).scheduleName });
+    expect(second).toEqual({ outcome: 'SKIPPED', reason: 'ALREADY_SCHEDULED', detail: `schedule ${(first as any).scheduleName} redrives this failure when it is due` });
     expect(h.fake.scheduler.schedules.size).toBe(1);
+    const scheduled = h.published().filter((event) => event.DetailType === 'Redrive Scheduled');
+    expect(scheduled).toHaveLength(1);
+    expect(scheduled[0].Detail.redriveAt).toBe((first as any).redriveAt);
     expect(h.fake.callsOf('CreateSchedule')).toHaveLength(2);
 
     h.fake.clock.advance(2 * MINUTE);

@@ -82,7 +82,7 @@ const CALLS: Call[] = [
     policy: { backoff: EXPONENTIAL },
     arrange: async (h) => failure(h),
     serviceErrors: [
-      ['ConflictException', { outcome: 'SCHEDULED' }],
+      ['ConflictException', { outcome: 'SKIPPED', reason: 'ALREADY_SCHEDULED' }],
       ['ServiceQuotaExceededException', 'FAILS'],
       ['ResourceNotFoundException', 'FAILS'],
       ['ValidationException', 'FAILS'],

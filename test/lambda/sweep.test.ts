@@ -92,12 +92,13 @@ describe('the sweep finds failures whose events were missed', () => {
     h = await startHandler({ policy: { backoff: { kind: 'FIXED', initialDelaySeconds: 600, maxDelaySeconds: 600, multiplier: 1, jitter: false } } });
     h.fake.clock.set(START);
     const [arn] = failed(h, 'orders', 1, { stoppedAgo: 0 });
-    expect(await h.handler(failureEvent({ executionArn: arn, stopDate: START }))).toMatchObject({ outcome: 'SCHEDULED', alreadyScheduled: false });
+    expect(await h.handler(failureEvent({ executionArn: arn, stopDate: START }))).toMatchObject({ outcome: 'SCHEDULED' });
 
     const summary = await h.sweep();
 
-    expect(summary).toMatchObject({ candidates: 1, scheduled: 1 });
-    expect(h.logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', trigger: 'sweep', alreadyScheduled: true }));
+    expect(summary).toMatchObject({ candidates: 1, scheduled: 0, skipped: 1 });
+    expect(h.logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', trigger: 'sweep', reason: 'ALREADY_SCHEDULED' }));
+    expect(h.published().filter((event) => event.DetailType === 'Redrive Scheduled')).toHaveLength(1);
     expect(h.fake.scheduler.schedules.size).toBe(1);
     h.fake.clock.advance(11 * MINUTE);
     await h.fireDueSchedules();

@@ -90,7 +90,7 @@ export class DemoRun {
   private tellDecision(line: any): void {
     if (!['REDRIVEN', 'SCHEDULED', 'SKIPPED', 'DEAD_LETTERED'].includes(line.outcome)) return;
     this.story.step('AutoRedrive', `decision ${line.outcome}: ${reasonOf(line)}`);
-    if (line.outcome === 'SCHEDULED' && !line.alreadyScheduled) {
+    if (line.outcome === 'SCHEDULED') {
       const schedule = [...this.fake.scheduler.schedules.values()].find((candidate) => candidate.Name === line.scheduleName);
       if (!schedule) throw new Error(`the handler reported schedule ${line.scheduleName}, which Scheduler does not have`);
       this.story.step('Scheduler', `schedule ${schedule.Name} created (${schedule.ScheduleExpression} UTC, group ${schedule.GroupName}): due at ${clockTime(schedule.fireAt)}`);
