@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { classifyFailure, errorName } from './aws-errors';
-import { Deadline, RemainingTime } from './deadline';
+import { DEFAULT_TIMEOUTS } from './aws-clients';
+import { Deadline, RemainingTime, WORK_STOPS_BEFORE_TIMEOUT_MS } from './deadline';
 import { policySkip } from './decide';
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from './execution-arn';
 import { sweepScheduleName } from './idempotency';
@@ -20,14 +21,25 @@ import { ApiQuota, MAX_LIST_PAGE_SIZE, STEP_FUNCTIONS_QUOTAS } from '../../src/s
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const schedules = loadOnce(() => require('./scheduler') as typeof import('./scheduler'));
 
+/** Time kept for the follow-up's CreateSchedule (one attempt) before the work deadline. */
+const FOLLOW_UP_RESERVE_MS = DEFAULT_TIMEOUTS.requestTimeout;
+
 /** How much one sweep invocation does before it hands the rest to a follow-up. */
 export interface SweepLimits {
   /** maxResults of each ListExecutions and ListStateMachines call. */
   readonly pageSize: number;
   /** Candidates sent through the redrive path by one invocation at most. */
   readonly maxCandidatesPerInvocation: number;
-  /** The sweep takes no new work once less than this is left of the invocation: time to schedule the follow-up and report. */
+  /**
+   * The sweep takes no new candidate once less than this is left of the invocation: room for one
+   * more candidate's call, the follow-up and the report before the deadline.
+   */
   readonly stopBeforeTimeoutMs: number;
+  /**
+   * A candidate still under way this long before Lambda's timeout is cut off, and the follow-up
+   * takes it again: what is left is the follow-up's and the report's.
+   */
+  readonly candidatesEndBeforeTimeoutMs: number;
   /** A follow-up is due this long after the invocation that schedules it: the quotas' buckets refill meanwhile. */
   readonly followUpDelaySeconds: number;
   /** The quotas the sweep takes its share of. */
@@ -42,7 +54,8 @@ export interface SweepLimits {
 export const DEFAULT_SWEEP_LIMITS: SweepLimits = {
   pageSize: MAX_LIST_PAGE_SIZE,
   maxCandidatesPerInvocation: 500,
-  stopBeforeTimeoutMs: 10_000,
+  stopBeforeTimeoutMs: WORK_STOPS_BEFORE_TIMEOUT_MS + FOLLOW_UP_RESERVE_MS + DEFAULT_TIMEOUTS.requestTimeout,
+  candidatesEndBeforeTimeoutMs: WORK_STOPS_BEFORE_TIMEOUT_MS + FOLLOW_UP_RESERVE_MS,
   followUpDelaySeconds: 60,
   quotas: {
     ListExecutions: STEP_FUNCTIONS_QUOTAS.ListExecutions.otherRegions,
@@ -109,9 +122,12 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
   const { detail } = request;
   const listPacer = new Pacer(limits.quotas.ListExecutions, detail.quotaShare);
   const describePacer = new Pacer(limits.quotas.DescribeExecution, detail.quotaShare);
-  const signal = invocation.deadline.work;
+  const remainingMs = invocation.context.getRemainingTimeInMillis();
+  const stopAt = Date.now() + remainingMs - limits.stopBeforeTimeoutMs;
+  // Candidates and listing stop here; the follow-up and the report run on the invocation's own deadline.
+  const signal = AbortSignal.any([invocation.deadline.work, AbortSignal.timeout(Math.max(0, remainingMs - limits.candidatesEndBeforeTimeoutMs))]);
+  const cutOff = () => signal.aborted && !invocation.deadline.passed;
   const pathDeps: PathDependencies = { ...deps, sfn: pacedClient(deps.sfn, describePacer, signal) };
-  const stopAt = Date.now() + invocation.context.getRemainingTimeInMillis() - limits.stopBeforeTimeoutMs;
   const cutoff = request.startedAt - detail.lookBackSeconds * 1000;
   const eventId = `sweep-${request.runId}`.slice(0, 128);
   const counts = { pages: 0, candidates: 0, redriven: 0, scheduled: 0, skipped: 0, deadLettered: 0, failed: 0, exhausted: 0, throttled: 0 };
@@ -138,13 +154,14 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
     }
   };
 
-  const handleCandidate = async (item: ListedExecution): Promise<void> => {
+  /** Sends one listed execution through the path; false when it was cut off before it ended, for the follow-up to take again. */
+  const handleCandidate = async (item: ListedExecution): Promise<boolean> => {
     const parts = parseExecutionArn(item.executionArn);
-    if (!isExecutionArnParts(parts)) return;
+    if (!isExecutionArnParts(parts)) return true;
     const claim = { status: item.status, redriveCount: item.redriveCount, stopDate: item.stopDate };
     if (policySkip(claim, deps.policy, deps.now(), true)?.reason === SkipReason.EXHAUSTED) {
       counts.exhausted++;
-      return;
+      return true;
     }
     const candidate: RedriveRequest = {
       trigger: 'sweep',
@@ -157,8 +174,6 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
       backoffWaited: false,
       putOffs: 0,
     };
-    counts.candidates++;
-    handledHere++;
     const report = deps.reporter.begin(invocation.context as object);
     report.learn({
       trigger: 'sweep',
@@ -176,13 +191,19 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
           { sweep: request.runId, execution: item })
         : result;
       if (outcome.outcome === 'SCHEDULED' && outcome.scheduleReason === ScheduleReason.THROTTLED) describePacer.slowDown();
+      counts.candidates++;
+      handledHere++;
       count(outcome);
       await report.outcome(outcome, invocation.deadline.report);
     } catch (error) {
       if (invocation.deadline.passed) throw error;
+      if (cutOff()) return false;
+      counts.candidates++;
+      handledHere++;
       counts.failed++;
       await report.failure(error, invocation.deadline.report, 'sweep candidate failed; the next sweep finds it again');
     }
+    return true;
   };
 
   const count = (outcome: Outcome) => {
@@ -219,6 +240,7 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
           try {
             page = await listCall(() => listExecutionsPage(deps.sfn, stateMachineArn, status, pageToken, limits.pageSize, signal), position);
           } catch (error) {
+            if (cutOff()) throw new Stop(position);
             if (error instanceof Stop || !['StateMachineDoesNotExist', 'ACCESS_DENIED'].includes(gone(error))) throw error;
             break; // deleted, or no longer watched: nothing to sweep there
           }
@@ -236,7 +258,7 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
               break;
             }
             if (mustStop(describePacer.delayMs())) throw new Stop({ stateMachineArn, status, pageToken, after });
-            await handleCandidate(item);
+            if (!(await handleCandidate(item))) throw new Stop({ stateMachineArn, status, pageToken, after });
             progressed = true;
             after = item.executionArn;
           }
@@ -270,7 +292,7 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
     const created = await schedules().createOneTimeSchedule(
       deps.scheduler(), deps.scheduling, sweepScheduleName(request.runId, continuation),
       new Date(deps.now().getTime() + limits.followUpDelaySeconds * 1000),
-      `AutoRedrive sweep ${request.runId}, continuation ${continuation}`, payload, signal,
+      `AutoRedrive sweep ${request.runId}, continuation ${continuation}`, payload, invocation.deadline.work,
     );
     return summary(false, { followUp: { scheduleName: created.scheduleName, at: created.redriveAt, alreadyScheduled: created.alreadyScheduled } });
   }

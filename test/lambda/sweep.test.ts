@@ -321,8 +321,27 @@ describe('continuation across invocations', () => {
     expect(h.fake.callsOf('DescribeExecution').map((call) => call.executionArn).sort()).toEqual([...arns].sort());
   });
 
+  test('a slow candidate cut off before the follow-up\'s time ends the invocation cleanly; the follow-up takes it again, and it is redriven once', async () => {
+    // 16 s left: no candidate is taken after 1 s, and one under way is cut off at 6 s, 10 s before Lambda's timeout.
+    h = await startHandler({ remainingTimeMs: 16_000, sweepLimits: { quotas: FAST } });
+    h.fake.clock.set(START);
+    const [arn] = failed(h, 'orders', 1);
+    // Each call of the candidate takes 4 s to answer: the two of them cross the cut-off.
+    h.fake.faults.inject('DescribeExecution', { kind: 'delay', ms: 4_000 });
+    h.fake.faults.inject('RedriveExecution', { kind: 'delay', ms: 4_000 });
+
+    const first: any = await h.sweep();
+
+    expect(first).toMatchObject({ complete: false, failed: 0, followUp: expect.objectContaining({ alreadyScheduled: false }) });
+    expect(h.logs.filter((line) => line.outcome === 'FAILED')).toEqual([]);
+    const rest = await followUps();
+    expect(rest[rest.length - 1]).toMatchObject({ complete: true, failed: 0 });
+    expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
+  });
+
   test('little time left: each invocation handles what it can and hands on; the look-back does not move', async () => {
-    h = await startHandler({ remainingTimeMs: 9_000 });
+    // 15 s left: one candidate is taken, then none (they stop 15 s before the timeout), with room for it, the follow-up and the report.
+    h = await startHandler({ remainingTimeMs: 15_000 });
     h.fake.clock.set(START);
     const arns = failed(h, 'orders', 3, { stoppedAgo: 3 * HOUR - 3 * MINUTE, spacing: 0 });
 
