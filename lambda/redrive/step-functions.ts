@@ -39,6 +39,8 @@ export interface ListedExecution {
   /** Epoch milliseconds. */
   readonly startDate?: number;
   readonly stopDate?: number;
+  /** When it was last redriven, if ever. */
+  readonly redriveDate?: number;
   /** Undefined when Step Functions gave a redriveDate but no count: how often it was redriven is not known. */
   readonly redriveCount?: number;
 }
@@ -53,12 +55,13 @@ export async function listExecutionsPage(
   client: SFNClient,
   stateMachineArn: string,
   status: string,
+  redriven: boolean,
   pageToken: string | undefined,
   maxResults: number,
   abortSignal: AbortSignal,
 ): Promise<Page<ListedExecution>> {
   const output = await client.send(new ListExecutionsCommand({
-    stateMachineArn, statusFilter: status as ExecutionStatus, nextToken: pageToken, maxResults,
+    stateMachineArn, statusFilter: status as ExecutionStatus, redriveFilter: redriven ? 'REDRIVEN' : 'NOT_REDRIVEN', nextToken: pageToken, maxResults,
   }), { abortSignal });
   return {
     items: (output.executions ?? []).map((item) => ({
@@ -66,6 +69,7 @@ export async function listExecutionsPage(
       status: item.status ?? status,
       startDate: item.startDate?.getTime(),
       stopDate: item.stopDate?.getTime(),
+      redriveDate: item.redriveDate?.getTime(),
       redriveCount: item.redriveCount ?? (item.redriveDate === undefined ? 0 : undefined),
     })),
     nextToken: output.nextToken,

@@ -141,6 +141,9 @@ function checkCursor(value: unknown, statuses: unknown[], problems: string[]): S
   if (value.after !== undefined && !(typeof value.after === 'string' && EXECUTION_ARN.test(value.after))) {
     problems.push(`detail.cursor.after must be an execution ARN, got ${describeValue(value.after)}`);
   }
+  if (value.redriven !== undefined && typeof value.redriven !== 'boolean') {
+    problems.push(`detail.cursor.redriven must be true or false, got ${describeValue(value.redriven)}`);
+  }
   if (problems.length > before) return undefined;
   return {
     runId: value.runId as string,
@@ -148,6 +151,7 @@ function checkCursor(value: unknown, statuses: unknown[], problems: string[]): S
     continuation: value.continuation as number,
     stateMachineArn: value.stateMachineArn as string,
     status: value.status as string,
+    ...(value.redriven === true ? { redriven: true } : {}),
     ...(value.pageToken !== undefined ? { pageToken: value.pageToken as string } : {}),
     ...(value.after !== undefined ? { after: value.after as string } : {}),
   };

@@ -104,7 +104,18 @@ export interface SweepOutcome {
   readonly stoppedAt?: SweepCursor;
 }
 
-type Position = Pick<SweepCursor, 'stateMachineArn' | 'status' | 'pageToken' | 'after'>;
+type Position = Pick<SweepCursor, 'stateMachineArn' | 'status' | 'redriven' | 'pageToken' | 'after'>;
+
+/**
+ * What the sweep lists of each state machine, in order: for each status, the executions never
+ * redriven (newest first by start, back to the look-back), then those redriven at least once (all of
+ * them: a redrive does not change an execution's start, so a re-failure of a long-lived execution is
+ * found by when it stopped).
+ */
+interface Listing {
+  readonly status: string;
+  readonly redriven: boolean;
+}
 
 class Stop {
   constructor(readonly position: Position) {}
@@ -224,21 +235,24 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
     machines = await stateMachinesOf(detail.selection, deps.sfn, limits.pageSize, signal, (call) => listCall(call, undefined));
     const cursor = request.cursor;
     const first = cursor ? machines.findIndex((arn) => arn >= cursor.stateMachineArn) : 0;
+    const listings: Listing[] = detail.statuses.flatMap((status) => [{ status, redriven: false }, { status, redriven: true }]);
     for (let m = first < 0 ? machines.length : first; m < machines.length; m++) {
       const stateMachineArn = machines[m];
       const resuming = cursor !== undefined && stateMachineArn === cursor.stateMachineArn;
-      const firstStatus = resuming ? Math.max(0, detail.statuses.indexOf(cursor.status)) : 0;
-      for (let s = firstStatus; s < detail.statuses.length; s++) {
-        const status = detail.statuses[s];
-        const resumeHere = resuming && s === firstStatus;
+      const firstListing = resuming
+        ? Math.max(0, listings.findIndex((listing) => listing.status === cursor.status && listing.redriven === (cursor.redriven === true)))
+        : 0;
+      for (let l = firstListing; l < listings.length; l++) {
+        const { status, redriven } = listings[l];
+        const resumeHere = resuming && l === firstListing;
         let pageToken = resumeHere ? cursor.pageToken : undefined;
         let after = resumeHere ? cursor.after : undefined;
         for (;;) {
-          const position: Position = { stateMachineArn, status, pageToken, after };
+          const position: Position = { stateMachineArn, status, redriven, pageToken, after };
           if (mustStop(listPacer.delayMs())) throw new Stop(position);
           let page: Page<ListedExecution>;
           try {
-            page = await listCall(() => listExecutionsPage(deps.sfn, stateMachineArn, status, pageToken, limits.pageSize, signal), position);
+            page = await listCall(() => listExecutionsPage(deps.sfn, stateMachineArn, status, redriven, pageToken, limits.pageSize, signal), position);
           } catch (error) {
             if (cutOff()) throw new Stop(position);
             if (error instanceof Stop || !['StateMachineDoesNotExist', 'ACCESS_DENIED'].includes(gone(error))) throw error;
@@ -253,12 +267,15 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
               skipping = item.executionArn !== skipTo;
               continue;
             }
-            if (item.startDate !== undefined && item.startDate < cutoff) {
+            if (!redriven && item.startDate !== undefined && item.startDate < cutoff) {
               reachedLookBack = true;
               break;
             }
-            if (mustStop(describePacer.delayMs())) throw new Stop({ stateMachineArn, status, pageToken, after });
-            if (!(await handleCandidate(item))) throw new Stop({ stateMachineArn, status, pageToken, after });
+            const lastStop = item.stopDate ?? item.redriveDate;
+            if (redriven && lastStop !== undefined && lastStop < cutoff) continue;
+            const here: Position = { stateMachineArn, status, redriven, pageToken, after };
+            if (mustStop(describePacer.delayMs())) throw new Stop(here);
+            if (!(await handleCandidate(item))) throw new Stop(here);
             progressed = true;
             after = item.executionArn;
           }
@@ -283,6 +300,7 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
       continuation,
       stateMachineArn: position.stateMachineArn,
       status: position.status,
+      ...(position.redriven ? { redriven: true } : {}),
       ...(position.pageToken !== undefined ? { pageToken: position.pageToken } : {}),
       ...(position.after !== undefined ? { after: position.after } : {}),
     };

@@ -259,6 +259,11 @@ export interface SweepCursor {
   readonly stateMachineArn: string;
   /** The status it was listing. */
   readonly status: string;
+  /**
+   * True when it was listing the executions redriven at least once (`redriveFilter: REDRIVEN`, every
+   * one, whatever its start); absent for those never redriven (newest first, back to the look-back).
+   */
+  readonly redriven?: boolean;
   /** The token of the ListExecutions page it was in; absent for the first page. */
   readonly pageToken?: string;
   /** The last execution of that page it had handled; absent when it had handled none. */

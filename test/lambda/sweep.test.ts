@@ -43,9 +43,11 @@ describe('the sweep finds failures whose events were missed', () => {
       Detail: expect.objectContaining({ trigger: 'sweep', executionArn: arn }),
     }));
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'sweep finished', candidates: 1, redriven: 1 }));
-    // payments has no executions in the fake: ListExecutions says it does not exist, and the sweep moves on.
-    expect(h.fake.callsOf('ListExecutions').map((call) => [call.stateMachineArn.split(':').pop(), call.statusFilter])).toEqual([
-      ['orders', 'FAILED'], ['orders', 'TIMED_OUT'], ['payments', 'FAILED'], ['payments', 'TIMED_OUT'],
+    // Each status twice: the executions never redriven, then those redriven at least once. payments has no
+    // executions in the fake: ListExecutions says it does not exist, and the sweep moves on.
+    expect(h.fake.callsOf('ListExecutions').map((call) => [call.stateMachineArn.split(':').pop(), call.statusFilter, call.redriveFilter])).toEqual([
+      ['orders', 'FAILED', 'NOT_REDRIVEN'], ['orders', 'FAILED', 'REDRIVEN'], ['orders', 'TIMED_OUT', 'NOT_REDRIVEN'], ['orders', 'TIMED_OUT', 'REDRIVEN'],
+      ['payments', 'FAILED', 'NOT_REDRIVEN'], ['payments', 'FAILED', 'REDRIVEN'], ['payments', 'TIMED_OUT', 'NOT_REDRIVEN'], ['payments', 'TIMED_OUT', 'REDRIVEN'],
     ]);
   });
 
@@ -115,7 +117,8 @@ describe('the sweep finds failures whose events were missed', () => {
 
     expect(summary).toMatchObject({ complete: true, candidates: 450, redriven: 450 });
     for (const arn of arns) expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
-    const failedPages = h.fake.callsOf('ListExecutions').filter((call) => call.stateMachineArn.endsWith(':orders') && call.statusFilter === 'FAILED');
+    const failedPages = h.fake.callsOf('ListExecutions')
+      .filter((call) => call.stateMachineArn.endsWith(':orders') && call.statusFilter === 'FAILED' && call.redriveFilter === 'NOT_REDRIVEN');
     expect(failedPages.map((call) => [call.maxResults, call.nextToken === undefined])).toEqual([[200, true], [200, false], [200, false]]);
     expect(h.fake.callsOf('DescribeExecution')).toHaveLength(450);
   });
@@ -133,8 +136,26 @@ describe('the sweep finds failures whose events were missed', () => {
     expect(summary).toMatchObject({ complete: true, candidates: 5, redriven: 5 });
     for (const arn of recent) expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
     for (const arn of old) expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(0);
-    expect(h.fake.callsOf('ListExecutions').filter((call) => call.statusFilter === 'FAILED' && call.stateMachineArn.endsWith(':orders'))).toHaveLength(1);
+    const notRedriven = h.fake.callsOf('ListExecutions').filter((call) => call.statusFilter === 'FAILED' && call.redriveFilter === 'NOT_REDRIVEN');
+    expect(notRedriven.filter((call) => call.stateMachineArn.endsWith(':orders'))).toHaveLength(1);
   });
+
+  test('a long-lived execution redriven by the backoff, failed again a minute ago, its event lost: found by when it stopped, whatever its start', async () => {
+    const arn = executionArn('orders', 'long-lived');
+    // Started 3.5 hours ago (before the three-hour look-back), failed, was redriven, and failed again a minute ago.
+    h.fake.stepFunctions.addExecution(arn, { startDate: START - 210 * MINUTE, stopDate: START - MINUTE, redriveCount: 1 });
+    // Redriven long ago and failed again long ago: left alone.
+    const stale = executionArn('orders', 'stale');
+    h.fake.stepFunctions.addExecution(stale, { startDate: START - 10 * HOUR, stopDate: START - 4 * HOUR, redriveCount: 1 });
+
+    const summary = await h.sweep();
+
+    expect(summary).toMatchObject({ complete: true, candidates: 1, redriven: 1 });
+    expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
+    expect(h.fake.stepFunctions.redrivesOf(stale)).toBe(0);
+    expect(h.logs).toContainEqual(expect.objectContaining({ message: 'execution redriven', trigger: 'sweep', executionArn: arn, redriveCount: 1 }));
+  });
+
 
   test('executions that used every redrive are counted once in the summary, not reported again one by one', async () => {
     const arn = executionArn('orders', 'exhausted');
@@ -319,6 +340,24 @@ describe('continuation across invocations', () => {
     for (const arn of arns) expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
     // The retry went on with what the first attempt had not redriven, and the follow-up with the rest.
     expect(h.fake.callsOf('DescribeExecution').map((call) => call.executionArn).sort()).toEqual([...arns].sort());
+  });
+
+  test('a follow-up resumes inside the pass over redriven executions where it stopped; each is redriven once', async () => {
+    h = await startHandler({ sweepLimits: { pageSize: 3, maxCandidatesPerInvocation: 2, quotas: FAST } });
+    h.fake.clock.set(START);
+    const arns = Array.from({ length: 7 }, (_, i) => {
+      const arn = executionArn('orders', `refailed-${i}`);
+      h.fake.stepFunctions.addExecution(arn, { startDate: START - 20 * HOUR - i * MINUTE, stopDate: START - MINUTE, redriveCount: 1 });
+      return arn;
+    });
+
+    const first: any = await h.sweep();
+    expect(first).toMatchObject({ complete: false, candidates: 2 });
+    const rest = await followUps();
+
+    expect(rest[rest.length - 1]).toMatchObject({ complete: true });
+    expect([first, ...rest].reduce((sum, summary) => sum + summary.candidates, 0)).toBe(7);
+    for (const arn of arns) expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
   });
 
   test('a slow candidate cut off before the follow-up\'s time ends the invocation cleanly; the follow-up takes it again, and it is redriven once', async () => {

@@ -169,11 +169,12 @@ export class FakeStepFunctions {
 
   /**
    * ListExecutions as documented: the executions of one state machine (not its Map Run children),
-   * newest first by startDate, optionally of one status; pages of maxResults (1 to 1,000, 100 when 0
+   * newest first by startDate, optionally of one status and only those redriven at least once (REDRIVEN)
+   * or never (NOT_REDRIVEN); pages of maxResults (1 to 1,000, 100 when 0
    * or absent) with a nextToken that stays valid for 24 hours. Standard state machines only.
    */
   private listExecutions(input: {
-    stateMachineArn?: unknown; statusFilter?: unknown; maxResults?: unknown; nextToken?: unknown; mapRunArn?: unknown;
+    stateMachineArn?: unknown; statusFilter?: unknown; redriveFilter?: unknown; maxResults?: unknown; nextToken?: unknown; mapRunArn?: unknown;
   }): object {
     if (input.mapRunArn !== undefined) throw new AwsError('ValidationException', 'the fake lists executions by stateMachineArn only');
     if (typeof input.stateMachineArn !== 'string' || !STATE_MACHINE_ARN.test(input.stateMachineArn)) {
@@ -185,8 +186,11 @@ export class FakeStepFunctions {
     if (input.statusFilter !== undefined && !LIST_STATUSES.includes(input.statusFilter as string)) {
       throw new AwsError('ValidationException', `1 validation error detected: Value '${String(input.statusFilter)}' at 'statusFilter' failed to satisfy constraint`);
     }
+    if (input.redriveFilter !== undefined && !['REDRIVEN', 'NOT_REDRIVEN'].includes(input.redriveFilter as string)) {
+      throw new AwsError('ValidationException', `1 validation error detected: Value '${String(input.redriveFilter)}' at 'redriveFilter' failed to satisfy constraint`);
+    }
     const pageSize = this.pageSize(input.maxResults);
-    const listing = `executions:${machine.stateMachineArn}:${String(input.statusFilter ?? '')}`;
+    const listing = `executions:${machine.stateMachineArn}:${String(input.statusFilter ?? '')}:${String(input.redriveFilter ?? '')}`;
     const key = (execution: FakeExecution) => [execution.startDate, execution.executionArn] as const;
     const newestFirst = (a: FakeExecution, b: FakeExecution) =>
       b.startDate - a.startDate || (b.executionArn < a.executionArn ? -1 : b.executionArn > a.executionArn ? 1 : 0);
@@ -194,6 +198,7 @@ export class FakeStepFunctions {
       .filter((execution) => stateMachineArnOf(execution.executionArn) === machine.stateMachineArn)
       .filter((execution) => !execution.executionArn.split(':')[6].includes('/'))
       .filter((execution) => input.statusFilter === undefined || execution.status === input.statusFilter)
+      .filter((execution) => input.redriveFilter === undefined || (execution.redriveCount > 0) === (input.redriveFilter === 'REDRIVEN'))
       .sort(newestFirst);
     if (input.nextToken !== undefined) {
       const after = this.readToken(input.nextToken, listing);
