@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { AutoRedrive, RedrivableStatus, Sweep } from '../src';
+import { AutoRedrive, AutoRedriveProps, Backoff, RedrivableStatus, Sweep } from '../src';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
 
 const schedules = (template: Template) => Object.values<any>(template.findResources('AWS::Scheduler::Schedule'));
@@ -132,3 +132,25 @@ describe('room in the IAM policies with the sweep on', () => {
 
 /** 80-character names, the longest, with the sweep on: 19 per policy. */
 const SWEEP_ON_CEILING_80 = 190;
+
+describe('a backoff that outlasts the look-back', () => {
+  const warnings = (props: Partial<AutoRedriveProps>) => {
+    const stack = newStack();
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachineNamePrefixes: ['orders-'], ...props });
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('BackoffBeyondSweepLookBack'));
+  };
+
+  test('is named at synth time, with the look-back to give', () => {
+    const found = warnings({ backoff: Backoff.fixed(Duration.hours(5)) });
+    expect(found).toHaveLength(1);
+    expect(found[0].entry.data).toMatch(/longest delay \(18000 s\) is longer than the sweep's look-back \(10800 s\)[\s\S]*lookBack of at least the longest delay/);
+  });
+
+  test.each<[string, Partial<AutoRedriveProps>]>([
+    ['the default backoff and sweep', {}],
+    ['a look-back that covers it', { backoff: Backoff.fixed(Duration.hours(5)), sweep: Sweep.every(Duration.hours(1), { lookBack: Duration.hours(6) }) }],
+    ['no sweep', { backoff: Backoff.fixed(Duration.hours(5)), sweep: Sweep.off() }],
+  ])('is not named with %s', (_name, props) => {
+    expect(warnings(props)).toEqual([]);
+  });
+});

@@ -6,7 +6,7 @@ import { AutoRedriveProps } from '../auto-redrive-props';
 import { handlerPolicy } from './handler-policy';
 import { latestNodeRuntime } from './node-runtime';
 import { Selection, selectionOf } from './selection';
-import { validateProps } from './validate-props';
+import { validateProps, warnWhenBackoffOutlastsLookBack } from './validate-props';
 import { DEFAULT_MAX_CONCURRENCY, DEFAULT_METRICS_NAMESPACE, HandlerPolicy } from '../shared/contract';
 import { Sweep } from '../sweep';
 
@@ -33,9 +33,12 @@ export interface ResolvedProps {
 /** Validates the props (throwing one error that lists every problem), then applies the defaults. */
 export function resolveProps(scope: Construct, props: AutoRedriveProps): ResolvedProps {
   validateProps(scope, props);
+  const policy = handlerPolicy(props);
+  const sweep = sweepOf(props);
+  warnWhenBackoffOutlastsLookBack(scope, policy.backoff, sweep);
   return {
     selection: selectionOf(props),
-    policy: handlerPolicy(props),
+    policy,
     runtime: props.runtime ?? latestNodeRuntime(),
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
     maxConcurrency: props.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
@@ -46,7 +49,7 @@ export function resolveProps(scope: Construct, props: AutoRedriveProps): Resolve
     tracing: props.tracing ?? false,
     outcomeEvents: props.outcomeEvents ?? false,
     detailedMetrics: props.detailedMetrics ?? false,
-    sweep: sweepOf(props),
+    sweep,
   };
 }
 

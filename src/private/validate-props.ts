@@ -11,7 +11,7 @@ import { executionResources } from './execution-policies';
 import { MIN_NODE_MAJOR, nodeMajor } from './node-runtime';
 import { redrivePolicyGroups } from './redrive-policy-groups';
 import { selectionOf } from './selection';
-import { DEFAULT_MAX_CONCURRENCY } from '../shared/contract';
+import { BackoffSpec, DEFAULT_MAX_CONCURRENCY } from '../shared/contract';
 import { Sweep } from '../sweep';
 import { WatchedStateMachine, watchStateMachines } from './watched-state-machine';
 import {
@@ -239,6 +239,19 @@ function checkDeadLetterQueue(props: AutoRedriveProps, findings: Findings): void
   if (props.deadLetterQueue instanceof sqs.Queue && props.deadLetterQueue.encryptionType === sqs.QueueEncryption.KMS_MANAGED) {
     findings.problems.push('deadLetterQueue is encrypted with the AWS managed key aws/sqs, which EventBridge cannot use; use SSE-SQS or a customer managed key');
   }
+}
+
+/**
+ * A delayed redrive whose schedule could not be delivered is found again by the sweep only while its
+ * failure is inside the look-back: warn when the backoff's longest delay is longer.
+ */
+export function warnWhenBackoffOutlastsLookBack(scope: Construct, backoff: BackoffSpec, sweep: Sweep): void {
+  const lookBackSeconds = sweep.lookBack?.toSeconds();
+  if (!sweep.enabled || lookBackSeconds === undefined || Token.isUnresolved(backoff.maxDelaySeconds) || backoff.maxDelaySeconds <= lookBackSeconds) return;
+  Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:BackoffBeyondSweepLookBack`,
+    `the backoff's longest delay (${backoff.maxDelaySeconds} s) is longer than the sweep's look-back (${lookBackSeconds} s): ` +
+    'a delayed redrive whose schedule could not be delivered is found again by the sweep only while its failure is inside the look-back. ' +
+    'Give Sweep.every() a lookBack of at least the longest delay.');
 }
 
 function checkMetricsNamespace(namespace: string, findings: Findings): void {
