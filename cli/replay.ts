@@ -1,5 +1,6 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { checkConfiguration, CliClients } from './aws';
+import { ConstructFacts, constructOf } from './construct-facts';
 import { NotUnderstood, readDeadLetter, SweepRun, Understood } from './dead-letter';
 import { describeAwsError, ExitCode, UsageError } from './errors';
 import { policyJson, ReplayOptions } from './options';
@@ -7,15 +8,18 @@ import { Looked, Verdict } from './path';
 import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
 import { table, verdictCells } from './report';
 import { Session } from './session';
-import { SkipReason } from '../src/shared/contract';
+import { DeadLetterQueueTag, SkipReason } from '../src/shared/contract';
 
-/** Skips that no later run could turn into a redrive: the message is done. */
-export const FINAL_SKIPS: readonly string[] = [
-  SkipReason.EXHAUSTED,
-  SkipReason.ERROR_NOT_ALLOWED,
-  SkipReason.REDRIVE_WINDOW_CLOSED,
+/**
+ * Skips that hold whatever the policy: the execution moved on since the failure (redriven, running,
+ * succeeded), or can no longer be redriven. The message is done. Any other skip may come from a flag
+ * that narrows this run, so the message stays; EXHAUSTED is done only at the construct's maxRedrives.
+ */
+const DONE_WHATEVER_THE_POLICY: readonly string[] = [
   SkipReason.ALREADY_REDRIVEN_OR_RUNNING,
   SkipReason.REDRIVEN_SINCE_FAILURE,
+  SkipReason.NOT_REDRIVABLE,
+  SkipReason.REDRIVE_WINDOW_CLOSED,
   SkipReason.MAP_RUN_CHILD,
 ];
 const MAX_RECEIVE = 10;
@@ -39,7 +43,9 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
   const sqs = clients.sqs();
   await checkConfiguration(sqs);
 
+  const construct = await constructOf(sqs, options.queueUrl);
   const rows = (await receiveAll(sqs, options, session)).map((message) => ({ message, read: readDeadLetter(message) }) as Row);
+  const done = (row: Row, verdict: Verdict | undefined) => verdict !== undefined && isDone(verdict, row, construct);
   if (!options.json) terminal.err(`read ${rows.length} message(s) from ${options.queueUrl}\n`);
   for (const row of rows) {
     if (row.read.kind === 'NOT_UNDERSTOOD') row.plan = { kind: 'FAILED', reason: NOT_UNDERSTOOD, detail: row.read.problem };
@@ -54,20 +60,33 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
     toPlan: rows.filter((row) => row.read.kind !== 'NOT_UNDERSTOOD' && row.read.kind !== 'SWEEP'),
     requestOf,
     decide: async () => {
-      if (!options.json && !session.stopping()) terminal.out(planTable(rows, options.dryRun));
+      // Ctrl-C before the answer: nothing is redriven or deleted.
+      if (session.stopping()) return finish(sqs, rows, options, session);
+      for (const row of rows) {
+        if (row.plan?.kind === 'SKIPPED' && row.plan.reason === SkipReason.EXHAUSTED && !done(row, row.plan)) {
+          row.plan = {
+            ...row.plan,
+            detail: `${row.plan.detail}; ${construct.maxRedrives === undefined
+              ? `the queue does not say the construct's maxRedrives (tag ${DeadLetterQueueTag.MAX_REDRIVES}): kept`
+              : `the construct allows ${construct.maxRedrives}: kept`}`,
+          };
+        }
+      }
+      if (!options.json) terminal.out(planTable(rows, options.dryRun, construct));
 
       toRedrive.push(...firstPerExecution(rows.filter((row) => row.plan?.kind === 'REDRIVE')));
-      const toDelete = rows.filter((row) => row.plan?.kind === 'SKIPPED' && FINAL_SKIPS.includes(row.plan.reason));
+      const toDelete = rows.filter((row) => done(row, row.plan));
       if (options.dryRun) {
         for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
         return finish(sqs, rows, options, session);
       }
-      if ((toRedrive.length > 0 || toDelete.length > 0) && !session.stopping() && !options.yes) {
-        const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s) and delete the messages that are done? [y/N] `);
-        if (!answer) {
+      if ((toRedrive.length > 0 || toDelete.length > 0) && !options.yes) {
+        const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s), then delete their messages and ${toDelete.length} message(s) ` +
+          'about executions that can no longer be redriven? [y/N] ');
+        if (!answer || session.stopping()) {
           terminal.err('nothing redriven or deleted.\n');
           await release(sqs, rows, options);
-          return ExitCode.FAILED;
+          return session.stopping() ? ExitCode.INTERRUPTED : ExitCode.FAILED;
         }
       }
       return toRedrive;
@@ -86,8 +105,7 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
   }
 
   for (const row of rows) {
-    const verdict = finalVerdict(row);
-    if (verdict && isDone(verdict)) await deleteMessage(sqs, options.queueUrl, row);
+    if (done(row, finalVerdict(row))) await deleteMessage(sqs, options.queueUrl, row);
   }
   return finish(sqs, rows, options, session);
 }
@@ -144,9 +162,17 @@ function firstPerExecution(rows: Row[]): Row[] {
   });
 }
 
-/** Redriven, or skipped for a reason that cannot change. */
-function isDone(verdict: Verdict): boolean {
-  return verdict.kind === 'REDRIVEN' || (verdict.kind === 'SKIPPED' && FINAL_SKIPS.includes(verdict.reason));
+/**
+ * Redriven; or skipped for a reason that holds whatever the policy; or exhausted at the construct's
+ * own maxRedrives, which its dead-letter queue says (a narrower --max-redrives only keeps the message).
+ */
+function isDone(verdict: Verdict, row: Row, construct: ConstructFacts): boolean {
+  if (verdict.kind === 'REDRIVEN') return true;
+  if (verdict.kind !== 'SKIPPED') return false;
+  if (DONE_WHATEVER_THE_POLICY.includes(verdict.reason)) return true;
+  if (verdict.reason !== SkipReason.EXHAUSTED || construct.maxRedrives === undefined) return false;
+  const redriveCount = row.looked?.redriveCount ?? ('request' in row.read ? row.read.request.redriveCount : undefined);
+  return redriveCount !== undefined && redriveCount >= construct.maxRedrives;
 }
 
 async function deleteMessage(sqs: SQSClient, queueUrl: string, row: Row): Promise<void> {
@@ -171,11 +197,11 @@ async function release(sqs: SQSClient, rows: Row[], options: ReplayOptions): Pro
   }
 }
 
-function planTable(rows: Row[], dryRun: boolean): string {
+function planTable(rows: Row[], dryRun: boolean, construct: ConstructFacts): string {
   if (rows.length === 0) return 'the queue holds no message\n';
   const header = ['MESSAGE', 'KIND', dryRun ? 'WOULD' : 'ACTION', 'REASON', 'EXECUTION', 'FAILED WITH', 'WHY'];
   return table([header, ...rows.map((row) => {
-    const [action, reason] = verdictCells(row.plan);
+    const [action, reason] = row.plan && row.plan.kind !== 'REDRIVE' && isDone(row.plan, row, construct) ? ['delete', verdictCells(row.plan)[1]] : verdictCells(row.plan);
     const understood = 'request' in row.read ? row.read : undefined;
     const why = [row.plan && row.plan.kind !== 'REDRIVE' ? row.plan.detail : '', understood?.note ?? ''].filter((text) => text).join('; ');
     return [row.message.MessageId ?? '-', row.read.kind, action, reason, understood?.request.executionArn ?? '-', shorten(understood?.error ?? '-', 60), why];

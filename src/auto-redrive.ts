@@ -1,4 +1,4 @@
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration, Names, Tags, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,7 +19,7 @@ import { resolveProps } from './private/resolve-props';
 import { createSweepSchedule } from './private/sweep-schedule';
 import { validateTemplateLimits } from './private/template-limits';
 import { warnWhenWatchedTwice } from './private/watched-twice';
-import { MetricName, OutcomeDetailType } from './shared/contract';
+import { DeadLetterQueueTag, MetricName, OutcomeDetailType } from './shared/contract';
 
 /**
  * The longest `autoRedriveName`. 58, the room rule names once left for it, so that the names of
@@ -131,6 +131,9 @@ export class AutoRedrive extends Construct {
       handlerTimeout: HANDLER_TIMEOUT,
     });
     this.intakeQueue = intake.queue;
+    // What `replay` reads of the construct: nothing else tells it, and the queue may be shared. A queue you imported is not tagged.
+    Tags.of(this.deadLetterQueue).add(DeadLetterQueueTag.MAX_REDRIVES, Tokenization.stringifyNumber(settings.policy.maxRedrives));
+    Tags.of(this.deadLetterQueue).add(DeadLetterQueueTag.INTAKE_QUEUE, intake.queueName);
 
     const delayedRedrives = new DelayedRedrives(this, 'DelayedRedrives', { deadLetterQueue: this.deadLetterQueue, intake });
     this.scheduleGroupName = delayedRedrives.scheduleGroupName;

@@ -61,6 +61,7 @@ describe('AutoRedrive with defaults', () => {
   test('the intake queue: SSE-SQS, TLS only, six times the handler\'s timeout to stay invisible, four days, then the DLQ after 10 receives', () => {
     const intake = template.findResources('AWS::SQS::Queue')[intakeId].Properties;
     expect(intake).toEqual({
+      QueueName: expect.stringMatching(/^TestStackAutoRedriveIntake[A-Za-z0-9]*$/),
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 180,
       MessageRetentionPeriod: 4 * 24 * 3600,
@@ -80,6 +81,14 @@ describe('AutoRedrive with defaults', () => {
       }),
     ]);
     expect(autoRedrive.intakeQueue.queueArn).toBeDefined();
+  });
+
+  test('the dead-letter queue tells replay the construct\'s maxRedrives and the intake queue\'s name', () => {
+    const intakeName = template.findResources('AWS::SQS::Queue')[intakeId].Properties.QueueName;
+    expect(template.findResources('AWS::SQS::Queue')[queueId].Properties.Tags).toEqual(expect.arrayContaining([
+      { Key: 'cdk-stepfunctions-redrive:max-redrives', Value: '3' },
+      { Key: 'cdk-stepfunctions-redrive:intake-queue', Value: intakeName },
+    ]));
   });
 
   test('the handler may receive and delete from the intake queue, and read its attributes for the mapping; nothing more on it', () => {

@@ -11,6 +11,8 @@ import { grantSendOnly } from './send-to-queue';
 import { INTAKE_BATCH_SIZE, INTAKE_MAX_RECEIVE_COUNT, INTAKE_RETENTION_DAYS, INTAKE_VISIBILITY_TIMEOUT_FACTOR } from '../shared/limits';
 
 const EVENTS_SERVICE = 'events.amazonaws.com';
+/** SQS queue names are at most 80 characters. */
+const MAX_QUEUE_NAME_LENGTH = 80;
 /** EventBridge retries a delivery SQS refused (throttled, unavailable) for a day, then keeps the event in the dead-letter queue. */
 const DELIVERY_RETRY_ATTEMPTS = 185;
 const DELIVERY_MAX_EVENT_AGE = Duration.hours(24);
@@ -32,13 +34,17 @@ export interface IntakeQueueProps {
  */
 export class IntakeQueue extends Construct {
   public readonly queue: sqs.Queue;
+  /** Known at synth, so that the dead-letter queue can name it without depending on it. */
+  public readonly queueName: string;
   private readonly deadLetterQueue: sqs.IQueue;
 
   constructor(scope: Construct, id: string, props: IntakeQueueProps) {
     super(scope, id);
     this.deadLetterQueue = props.deadLetterQueue;
+    this.queueName = Names.uniqueResourceName(this, { maxLength: MAX_QUEUE_NAME_LENGTH });
     // `Default`: the queue is this construct's default child, for cdk-nag and for `node.defaultChild`.
     this.queue = new sqs.Queue(this, 'Default', {
+      queueName: this.queueName,
       encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,

@@ -206,6 +206,14 @@ export interface OutcomeDetail {
 
 export const DEFAULT_METRICS_NAMESPACE = 'CdkStepFunctionsRedrive';
 
+/** Tags the construct puts on its dead-letter queue, so that `replay` knows what the construct would do. */
+export const DeadLetterQueueTag = {
+  /** The construct's maxRedrives: `replay` closes a message whose execution has used them all. */
+  MAX_REDRIVES: 'cdk-stepfunctions-redrive:max-redrives',
+  /** The intake queue's name: `replay` sends a sweep run back to it. */
+  INTAKE_QUEUE: 'cdk-stepfunctions-redrive:intake-queue',
+} as const;
+
 /** The intake's default cap on handler invocations at once (`maxConcurrency`), chosen by the storm benchmarks (bench/RESULTS.md). */
 export const DEFAULT_MAX_CONCURRENCY = 4;
 

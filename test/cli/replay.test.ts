@@ -1,4 +1,5 @@
 import { addExecution, runCli, startFake } from './cli-harness';
+import { runCliInTerminal } from './terminal-harness';
 import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE } from '../../src/shared/contract';
 import { executionArn, failureEvent } from '../support/events';
 import { FakeAws } from '../support/fake-aws/server';
@@ -79,6 +80,7 @@ describe('cdk-stepfunctions-redrive replay', () => {
 
   test('each kind of message goes through the same checks; done ones are deleted, the rest stay visible with the reason', async () => {
     const ids = fillQueue();
+    fake.sqs.tag(queueUrl, { 'cdk-stepfunctions-redrive:max-redrives': '3' });
 
     const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes']);
 
@@ -216,6 +218,110 @@ describe('cdk-stepfunctions-redrive replay', () => {
     expect(run.code).toBe(0);
     expect(fake.stepFunctions.redrives.map((r) => r.executionArn).sort()).toEqual([orders('intake-event'), orders('intake-schedule')]);
     expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(1);
+  });
+
+  describe('replay deletes only what can never be redriven under the construct\'s policy', () => {
+    const ERRORS = { taskFailed: 'States.TaskFailed', unfixable: 'States.Runtime' };
+    /** One undelivered event per execution, each with its error and redrive count; the queue says the construct's maxRedrives. */
+    function queueOf(executions: Record<string, { error?: string; redriveCount?: number }>, constructMaxRedrives?: number): Record<string, string> {
+      if (constructMaxRedrives !== undefined) fake.sqs.tag(queueUrl, { 'cdk-stepfunctions-redrive:max-redrives': String(constructMaxRedrives) });
+      return Object.fromEntries(Object.entries(executions).map(([name, facts]) => {
+        addExecution(fake, 'orders', name, { ...facts });
+        return [name, undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders(name), error: facts.error, redriveCount: facts.redriveCount ?? 0 }))];
+      }));
+    }
+    const left = () => fake.sqs.messagesOf(queueUrl).map((message) => message.messageId).sort();
+
+    test('--error narrows the run: a message with another error stays, visible at once; the allowed one is redriven and deleted', async () => {
+      const ids = queueOf({ task: { error: ERRORS.taskFailed }, lambda: { error: 'Lambda.ServiceException' } }, 3);
+
+      const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--error', 'Lambda.ServiceException']);
+
+      expect(run.code).toBe(0);
+      expect(fake.stepFunctions.redrives.map((r) => r.executionArn)).toEqual([orders('lambda')]);
+      expect(left()).toEqual([ids.task]);
+      expect(fake.sqs.inFlight(queueUrl)).toBe(0);
+    });
+
+    test('--max-redrives narrows the run: exhausted under the flag but not at the construct\'s maxRedrives, it stays; at it, it is deleted', async () => {
+      const ids = queueOf({ twice: { redriveCount: 2 }, thrice: { redriveCount: 3 } }, 3);
+
+      const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--max-redrives', '2']);
+
+      expect(fake.stepFunctions.redrives).toEqual([]);
+      expect(left()).toEqual([ids.twice]);
+      expect(run.stdout).toMatch(new RegExp(`${ids.twice}\\s+EXHAUSTED\\s+.*the construct allows 3: kept`));
+    });
+
+    test('the default flags are stricter than a construct with ErrorFilter.all(): an unfixable error stays', async () => {
+      const ids = queueOf({ runtime: { error: ERRORS.unfixable } }, 3);
+
+      await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes']);
+
+      expect(fake.stepFunctions.redrives).toEqual([]);
+      expect(left()).toEqual([ids.runtime]);
+    });
+
+    test('a queue that does not say the construct\'s maxRedrives keeps exhausted messages, and says why', async () => {
+      const ids = queueOf({ thrice: { redriveCount: 3 } });
+
+      const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes']);
+
+      expect(left()).toEqual([ids.thrice]);
+      expect(run.stdout).toContain('the queue does not say the construct\'s maxRedrives (tag cdk-stepfunctions-redrive:max-redrives): kept');
+    });
+
+    test('an execution that succeeded or whose window closed since is done, even from a cut-short handler message', async () => {
+      addExecution(fake, 'orders', 'succeeded', { status: 'SUCCEEDED' });
+      addExecution(fake, 'orders', 'old', { stopDate: Date.now() - 15 * 24 * 3600 * 1000 });
+      for (const name of ['succeeded', 'old']) {
+        fake.sqs.putMessage(queueUrl, { source: LIBRARY_SOURCE, reason: 'BAD_EVENT', error: 'bad event', executionArn: orders(name), event: '{"cut', eventTruncated: true });
+      }
+
+      const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json']);
+
+      expect(JSON.parse(run.stdout).messages.map((m: any) => [m.executionArn, m.reason, m.deleted])).toEqual(expect.arrayContaining([
+        [orders('succeeded'), 'NOT_REDRIVABLE', true],
+        [orders('old'), expect.stringMatching(/^(NOT_REDRIVABLE|REDRIVE_WINDOW_CLOSED)$/), true],
+      ]));
+      expect(left()).toEqual([]);
+    });
+
+    test('in a terminal, the question says how many it will redrive and delete; no deletes nothing, and every message is visible again', async () => {
+      queueOf({ failed: {}, thrice: { redriveCount: 3 } }, 3);
+
+      const run = await runCliInTerminal(fake, ['replay', '--queue-url', queueUrl], [{ when: /\[y\/N\] $/, type: 'n\r' }]);
+
+      expect(run.screen).toContain('Redrive 1 execution(s), then delete their messages and 1 message(s) about executions that can no longer be redriven? [y/N]');
+      expect(run.screen).toContain('nothing redriven or deleted.');
+      expect(run.code).toBe(1);
+      expect(fake.stepFunctions.redrives).toEqual([]);
+      expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(2);
+      expect(fake.sqs.inFlight(queueUrl)).toBe(0);
+    }, 30_000);
+
+    test('in a terminal, Ctrl-C while checking, before the question: nothing is redriven or deleted, every message visible again, exit 130', async () => {
+      const ids = queueOf(Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`slow${i}`, { redriveCount: i % 2 === 0 ? 0 : 3 }])), 3);
+
+      // Once three messages are checked, an exhausted one among them.
+      const run = await runCliInTerminal(fake, ['replay', '--queue-url', queueUrl, '--rate', '2'], [{ when: /checking .* 3\/8 /, type: '\x03' }]);
+
+      expect(run.code).toBe(130);
+      expect(run.screen).not.toContain('[y/N]');
+      expect(fake.stepFunctions.redrives).toEqual([]);
+      expect(left()).toEqual(Object.values(ids).sort());
+      expect(fake.sqs.inFlight(queueUrl)).toBe(0);
+    }, 30_000);
+
+    test('in a terminal, Ctrl-C at the question deletes nothing', async () => {
+      queueOf({ failed: {}, thrice: { redriveCount: 3 } }, 3);
+
+      const run = await runCliInTerminal(fake, ['replay', '--queue-url', queueUrl], [{ when: /\[y\/N\] $/, type: '\x03' }]);
+
+      expect(run.code).not.toBe(0);
+      expect(fake.stepFunctions.redrives).toEqual([]);
+      expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(2);
+    }, 30_000);
   });
 
   test('a queue that does not exist: exit 2 with a sentence', async () => {

@@ -66,6 +66,8 @@ export function deployToFake(template: any, fake: FakeAws, stateMachineNames: Re
     }
   }
   for (const [id, queue] of ofType('AWS::SQS::Queue')) {
+    const tags: { Key: string; Value: string }[] = resolveIntrinsics(queue.Properties?.Tags ?? [], deployed);
+    fake.sqs.tag(deployed.refs[id], Object.fromEntries(tags.map(({ Key, Value }) => [Key, Value])));
     const redrivePolicy = resolveIntrinsics(queue.Properties?.RedrivePolicy, deployed);
     fake.sqs.configure(deployed.refs[id], {
       visibilityTimeoutSeconds: queue.Properties?.VisibilityTimeout ?? 30,

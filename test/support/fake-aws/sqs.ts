@@ -65,6 +65,7 @@ export interface FakeMessage {
 export class FakeSqs {
   private readonly queues = new Map<string, FakeMessage[]>();
   private readonly configs = new Map<string, QueueConfig>();
+  private readonly tags = new Map<string, Record<string, string>>();
   /** Receipt handles ever given, to tell a stale handle from one SQS never issued. */
   private readonly issued = new Map<string, FakeMessage>();
 
@@ -81,6 +82,12 @@ export class FakeSqs {
     // CreateQueue of an existing queue with the same attributes returns it as it is.
     if (!this.queues.has(url)) this.queues.set(url, []);
     return url;
+  }
+
+  /** Tags a queue, as its CloudFormation Tags do. */
+  tag(queueUrl: string, tags: Record<string, string>): void {
+    this.queue(queueUrl);
+    this.tags.set(queueUrl, { ...this.tags.get(queueUrl), ...tags });
   }
 
   /** Sets a queue's visibility timeout and redrive policy, as its CloudFormation properties do. */
@@ -153,6 +160,8 @@ export class FakeSqs {
       case 'ReceiveMessage': return this.receiveMessage(input);
       case 'DeleteMessage': return this.deleteMessage(input);
       case 'ChangeMessageVisibility': return this.changeMessageVisibility(input);
+      case 'ListQueueTags': return this.listQueueTags(input);
+      case 'GetQueueUrl': return this.getQueueUrl(input);
       default: throw sqsError('UnsupportedOperation', `the fake does not implement ${operation}`);
     }
   }
@@ -224,6 +233,19 @@ export class FakeSqs {
     });
     // SQS's JSON answer leaves Messages out when there are none.
     return messages.length > 0 ? { Messages: messages } : {};
+  }
+
+  private listQueueTags(input: any): object {
+    this.existingQueue(input.QueueUrl);
+    const tags = this.tags.get(input.QueueUrl) ?? {};
+    return Object.keys(tags).length > 0 ? { Tags: tags } : {};
+  }
+
+  private getQueueUrl(input: any): object {
+    const account = input.QueueOwnerAWSAccountId ?? ACCOUNT;
+    const url = [...this.queues.keys()].find((candidate) => candidate.endsWith(`/${account}/${input.QueueName}`));
+    if (!url) throw sqsError('QueueDoesNotExist', 'The specified queue does not exist.', 'AWS.SimpleQueueService.NonExistentQueue');
+    return { QueueUrl: url };
   }
 
   /** The redrive policy: a visible message already received maxReceiveCount times moves to the dead-letter queue, as it was. */
