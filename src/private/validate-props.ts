@@ -247,7 +247,8 @@ function checkDeadLetterQueue(props: AutoRedriveProps, findings: Findings): void
  */
 export function warnWhenBackoffOutlastsLookBack(scope: Construct, backoff: BackoffSpec, sweep: Sweep): void {
   const lookBackSeconds = sweep.lookBack?.toSeconds();
-  if (!sweep.enabled || lookBackSeconds === undefined || Token.isUnresolved(backoff.maxDelaySeconds) || backoff.maxDelaySeconds <= lookBackSeconds) return;
+  const known = sweep.enabled && lookBackSeconds !== undefined && !Token.isUnresolved(backoff.maxDelaySeconds);
+  if (!known || backoff.maxDelaySeconds <= lookBackSeconds) return;
   Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:BackoffBeyondSweepLookBack`,
     `the backoff's longest delay (${backoff.maxDelaySeconds} s) is longer than the sweep's look-back (${lookBackSeconds} s): ` +
     'a delayed redrive whose schedule could not be delivered is found again by the sweep only while its failure is inside the look-back. ' +

@@ -227,7 +227,8 @@ describe('cdk-stepfunctions-redrive replay', () => {
       if (constructMaxRedrives !== undefined) fake.sqs.tag(queueUrl, { 'cdk-stepfunctions-redrive:max-redrives': String(constructMaxRedrives) });
       return Object.fromEntries(Object.entries(executions).map(([name, facts]) => {
         addExecution(fake, 'orders', name, { ...facts });
-        return [name, undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders(name), error: facts.error, redriveCount: facts.redriveCount ?? 0 }))];
+        const event = stoppedEvent({ executionArn: orders(name), error: facts.error, redriveCount: facts.redriveCount ?? 0 });
+        return [name, undelivered(fake, queueUrl, event)];
       }));
     }
     const left = () => fake.sqs.messagesOf(queueUrl).map((message) => message.messageId).sort();
