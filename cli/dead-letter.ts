@@ -40,6 +40,8 @@ export interface NotUnderstood {
 /** A sweep run that could not run or finish: what a person can do with it. */
 export interface SweepRun {
   readonly kind: 'SWEEP';
+  /** The sweep payload, as the intake queue takes it. */
+  readonly payload: unknown;
   /** The intake queue it came from (or was meant for), when the message says. */
   readonly intakeQueueArn?: string;
   readonly error?: string;
@@ -81,6 +83,7 @@ export function readDeadLetter(message: QueueMessage): Understood | SweepRun | N
     const response = isRecord(body.responsePayload) ? body.responsePayload : {};
     const condition = typeof body.requestContext.condition === 'string' ? ` (${body.requestContext.condition})` : '';
     const error = `${String(response.errorType ?? 'Error')}: ${String(response.errorMessage ?? '')}${condition}`;
+    if (isSweep(body.requestPayload)) return { kind: 'SWEEP', payload: body.requestPayload, error };
     const read = readEvent(body.requestPayload);
     if ('problem' in read) return notUnderstood(`a Lambda on-failure record whose requestPayload is not an event AutoRedrive handles: ${read.problem}`);
     return { kind: 'LAMBDA_ON_FAILURE', request: read.request, error };
@@ -92,7 +95,7 @@ export function readDeadLetter(message: QueueMessage): Understood | SweepRun | N
   const receivesExhausted = 'the handler failed it on each of its receives from the intake queue (its log says why)';
   if (isSweep(body)) {
     const intakeQueueArn = movedFrom ?? attribute('TARGET_ARN');
-    return { kind: 'SWEEP', error: movedFrom ? receivesExhausted : error, ...(intakeQueueArn ? { intakeQueueArn } : {}) };
+    return { kind: 'SWEEP', payload: body, error: movedFrom ? receivesExhausted : error, ...(intakeQueueArn ? { intakeQueueArn } : {}) };
   }
   const read = readEvent(body);
   if ('problem' in read) {

@@ -7,13 +7,16 @@ import { RedriveRequest } from '../lambda/redrive/request';
 import { SkipReason } from '../src/shared/contract';
 import { matchesAnyErrorPattern } from '../src/shared/error-pattern';
 
-/** What the CLI decided or did for one execution. */
+/** What the CLI decided or did for one execution (or, for REPLAY and REPLAYED, one sweep run). */
 export type Verdict =
   /** The plan: the path would redrive it now. */
   | { readonly kind: 'REDRIVE'; readonly detail: string }
   | { readonly kind: 'REDRIVEN'; readonly detail: string; readonly redriveDate?: string }
   | { readonly kind: 'SKIPPED'; readonly reason: string; readonly detail: string }
-  | { readonly kind: 'FAILED'; readonly reason: string; readonly detail: string };
+  | { readonly kind: 'FAILED'; readonly reason: string; readonly detail: string }
+  /** The plan for a sweep run in the dead-letter queue: send it back to the intake queue, to run again. */
+  | { readonly kind: 'REPLAY'; readonly detail: string }
+  | { readonly kind: 'REPLAYED'; readonly detail: string };
 
 /** What DescribeExecution said during the plan: the act carries the redrive count, so a newer failure is not redriven by mistake. */
 export interface Looked {

@@ -1,4 +1,6 @@
-import { ChangeMessageVisibilityCommand, DeleteMessageCommand, Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueUrlCommand, Message, ReceiveMessageCommand, SendMessageCommand, SQSClient,
+} from '@aws-sdk/client-sqs';
 import { checkConfiguration, CliClients } from './aws';
 import { ConstructFacts, constructOf } from './construct-facts';
 import { NotUnderstood, readDeadLetter, SweepRun, Understood } from './dead-letter';
@@ -32,6 +34,8 @@ interface Row {
   plan?: Verdict;
   looked?: Looked;
   result?: Verdict;
+  /** For a sweep run: the intake queue it goes back to. */
+  intakeQueueUrl?: string;
   /** Deleted from the queue, or why it stays. */
   deleted?: boolean;
   deleteError?: string;
@@ -49,7 +53,12 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
   if (!options.json) terminal.err(`read ${rows.length} message(s) from ${options.queueUrl}\n`);
   for (const row of rows) {
     if (row.read.kind === 'NOT_UNDERSTOOD') row.plan = { kind: 'FAILED', reason: NOT_UNDERSTOOD, detail: row.read.problem };
-    if (row.read.kind === 'SWEEP') row.plan = { kind: 'SKIPPED', reason: SWEEP_RUN, detail: sweepAdvice(row.read) };
+    if (row.read.kind === 'SWEEP') {
+      row.intakeQueueUrl = await intakeQueueUrlOf(sqs, row.read, construct, options.queueUrl);
+      row.plan = row.intakeQueueUrl
+        ? { kind: 'REPLAY', detail: `a sweep run that could not finish: sent back to ${row.intakeQueueUrl}, it runs again` }
+        : { kind: 'SKIPPED', reason: SWEEP_RUN, detail: sweepAdvice(row.read) };
+    }
   }
 
   const toRedrive: Row[] = [];
@@ -75,13 +84,15 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
       if (!options.json) terminal.out(planTable(rows, options.dryRun, construct));
 
       toRedrive.push(...firstPerExecution(rows.filter((row) => row.plan?.kind === 'REDRIVE')));
+      const toReplay = rows.filter((row) => row.plan?.kind === 'REPLAY');
       const toDelete = rows.filter((row) => done(row, row.plan));
       if (options.dryRun) {
         for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
         return finish(sqs, rows, options, session);
       }
-      if ((toRedrive.length > 0 || toDelete.length > 0) && !options.yes) {
-        const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s), then delete their messages and ${toDelete.length} message(s) ` +
+      if ((toRedrive.length > 0 || toReplay.length > 0 || toDelete.length > 0) && !options.yes) {
+        const replays = toReplay.length > 0 ? `, send ${toReplay.length} sweep run(s) back to the intake queue` : '';
+        const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s)${replays}, then delete their messages and ${toDelete.length} message(s) ` +
           'about executions that can no longer be redriven? [y/N] ');
         if (!answer || session.stopping()) {
           terminal.err('nothing redriven or deleted.\n');
@@ -93,6 +104,9 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
     },
   });
   if (ended !== undefined) return ended;
+  for (const row of rows) {
+    if (row.plan?.kind === 'REPLAY' && !session.stopping()) row.result = await replaySweep(sqs, row);
+  }
   // Other messages about an execution this run redrove are done with it.
   for (const row of rows) {
     if (row.plan?.kind !== 'REDRIVE' || row.result) continue;
@@ -141,6 +155,32 @@ async function receiveAll(sqs: SQSClient, options: ReplayOptions, session: Sessi
   return [...byId.values()];
 }
 
+/**
+ * The intake queue a sweep run goes back to: the one it came from (the redrive policy's source, or
+ * Scheduler's target), else the one the dead-letter queue's tag names, in its account and Region.
+ */
+async function intakeQueueUrlOf(sqs: SQSClient, sweep: SweepRun, construct: ConstructFacts, deadLetterQueueUrl: string): Promise<string | undefined> {
+  const fromArn = sweep.intakeQueueArn?.split(':');
+  const name = fromArn?.length === 6 ? fromArn[5] : construct.intakeQueueName;
+  const account = fromArn?.length === 6 ? fromArn[4] : deadLetterQueueUrl.split('/').at(-2);
+  if (!name) return undefined;
+  try {
+    return (await sqs.send(new GetQueueUrlCommand({ QueueName: name, QueueOwnerAWSAccountId: account }))).QueueUrl;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends a sweep run back to its intake queue: the handler runs it again, from where it stopped. */
+async function replaySweep(sqs: SQSClient, row: Row): Promise<Verdict> {
+  try {
+    await sqs.send(new SendMessageCommand({ QueueUrl: row.intakeQueueUrl, MessageBody: JSON.stringify((row.read as SweepRun).payload) }));
+    return { kind: 'REPLAYED', detail: `sent back to ${row.intakeQueueUrl}: the sweep runs again` };
+  } catch (error) {
+    return { kind: 'FAILED', reason: SWEEP_RUN, detail: `could not send it back to ${row.intakeQueueUrl}: ${describeAwsError(error)}` };
+  }
+}
+
 /** A sweep run names no execution: it stays, with what a person can do about it. */
 function sweepAdvice(sweep: SweepRun): string {
   const where = sweep.intakeQueueArn ? `the intake queue ${sweep.intakeQueueArn}` : 'the AutoRedrive intake queue';
@@ -167,7 +207,7 @@ function firstPerExecution(rows: Row[]): Row[] {
  * own maxRedrives, which its dead-letter queue says (a narrower --max-redrives only keeps the message).
  */
 function isDone(verdict: Verdict, row: Row, construct: ConstructFacts): boolean {
-  if (verdict.kind === 'REDRIVEN') return true;
+  if (verdict.kind === 'REDRIVEN' || verdict.kind === 'REPLAYED') return true;
   if (verdict.kind !== 'SKIPPED') return false;
   if (DONE_WHATEVER_THE_POLICY.includes(verdict.reason)) return true;
   if (verdict.reason !== SkipReason.EXHAUSTED || construct.maxRedrives === undefined) return false;

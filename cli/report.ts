@@ -1,9 +1,13 @@
 import { Verdict } from './path';
 import { Terminal } from './terminal';
 
-/** The counts a run ends with: `redriven=N skipped=N failed=N`, and by reason. */
+/** The counts a run ends with: `redriven=N skipped=N failed=N` (and `wouldRedrive=N`, in a dry run), and by reason. */
 export class Tally {
   redriven = 0;
+  /** Verdicts of kind REDRIVE: a dry run's, or a plan's. */
+  wouldRedrive = 0;
+  /** Sweep runs sent back to the intake queue. */
+  replayed = 0;
   skipped = 0;
   failed = 0;
   readonly byReason = new Map<string, number>();
@@ -14,6 +18,12 @@ export class Tally {
         this.redriven += 1;
         return;
       case 'REDRIVE':
+        this.wouldRedrive += 1;
+        return;
+      case 'REPLAY':
+        return;
+      case 'REPLAYED':
+        this.replayed += 1;
         return;
       case 'SKIPPED':
         this.skipped += 1;
@@ -26,7 +36,8 @@ export class Tally {
   }
 
   get line(): string {
-    return `redriven=${this.redriven} skipped=${this.skipped} failed=${this.failed}`;
+    return `redriven=${this.redriven}${this.wouldRedrive > 0 ? ` wouldRedrive=${this.wouldRedrive}` : ''}` +
+      `${this.replayed > 0 ? ` replayed=${this.replayed}` : ''} skipped=${this.skipped} failed=${this.failed}`;
   }
 
   /** `REASON=N ...`, most frequent first. */
@@ -34,8 +45,11 @@ export class Tally {
     return this.sortedReasons().map(([reason, count]) => `${reason}=${count}`).join(' ');
   }
 
-  toJson(): { redriven: number; skipped: number; failed: number; byReason: Record<string, number> } {
-    return { redriven: this.redriven, skipped: this.skipped, failed: this.failed, byReason: Object.fromEntries(this.sortedReasons()) };
+  toJson(): { redriven: number; wouldRedrive: number; replayed: number; skipped: number; failed: number; byReason: Record<string, number> } {
+    return {
+      redriven: this.redriven, wouldRedrive: this.wouldRedrive, replayed: this.replayed, skipped: this.skipped, failed: this.failed,
+      byReason: Object.fromEntries(this.sortedReasons()),
+    };
   }
 
   private sortedReasons(): [string, number][] {
@@ -96,6 +110,8 @@ export function verdictCells(verdict: Verdict | undefined): [string, string] {
   switch (verdict.kind) {
     case 'REDRIVE': return ['redrive', '-'];
     case 'REDRIVEN': return ['redriven', '-'];
+    case 'REPLAY': return ['replay', '-'];
+    case 'REPLAYED': return ['replayed', '-'];
     case 'SKIPPED': return ['skip', verdict.reason];
     case 'FAILED': return ['failed', verdict.reason];
   }

@@ -36,6 +36,14 @@ function stoppedEvent(options: Parameters<typeof failureEvent>[0]): object {
   return failureEvent({ stopDate: Date.now() - 60_000, ...options });
 }
 
+function sweepRun(): object {
+  return {
+    'source': LIBRARY_SOURCE,
+    'detail-type': 'Sweep',
+    'detail': { selection: { kind: 'ALL' }, lookBackSeconds: 10_800, quotaShare: 0.5, statuses: ['FAILED'], scheduledTime: '2026-11-21T10:00:00Z' },
+  };
+}
+
 function scheduledRedrive(arn: string): object {
   return {
     'source': LIBRARY_SOURCE,
@@ -188,17 +196,12 @@ describe('cdk-stepfunctions-redrive replay', () => {
     expect(fake.stepFunctions.redrives).toHaveLength(10);
   });
 
-  test('the intake queue\'s own dead letters: an event and a due redrive are redriven; a sweep run stays, with what to do', async () => {
+  test('the intake queue\'s own dead letters: an event and a due redrive are redriven; a sweep run goes back to the intake queue', async () => {
     const intakeUrl = fake.createQueue('auto-redrive-intake');
     fake.sqs.configure(intakeUrl, { visibilityTimeoutSeconds: 0, redrive: { deadLetterQueueUrl: queueUrl, maxReceiveCount: 1 } });
     addExecution(fake, 'orders', 'intake-event');
     addExecution(fake, 'orders', 'intake-schedule');
-    const sweep = {
-      'source': LIBRARY_SOURCE,
-      'detail-type': 'Sweep',
-      'detail': { selection: { kind: 'ALL' }, lookBackSeconds: 10_800, quotaShare: 0.5, statuses: ['FAILED'], scheduledTime: new Date().toISOString() },
-    };
-    for (const body of [stoppedEvent({ executionArn: orders('intake-event') }), scheduledRedrive(orders('intake-schedule')), sweep]) {
+    for (const body of [stoppedEvent({ executionArn: orders('intake-event') }), scheduledRedrive(orders('intake-schedule')), sweepRun()]) {
       fake.sqs.putMessage(intakeUrl, body);
     }
     // Received once each and failed: the next receive moves them to the dead-letter queue, as they were.
@@ -209,15 +212,33 @@ describe('cdk-stepfunctions-redrive replay', () => {
     const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json']);
 
     const report = JSON.parse(run.stdout);
-    const intakeArn = 'arn:aws:sqs:us-east-1:123456789012:auto-redrive-intake';
     expect(report.messages).toEqual(expect.arrayContaining([
       expect.objectContaining({ kind: 'INTAKE', executionArn: orders('intake-event'), outcome: 'REDRIVEN', deleted: true, error: expect.stringContaining('each of its receives') }),
       expect.objectContaining({ kind: 'INTAKE', executionArn: orders('intake-schedule'), outcome: 'REDRIVEN', deleted: true }),
-      expect.objectContaining({ kind: 'SWEEP', outcome: 'SKIPPED', reason: 'SWEEP_RUN', deleted: false, detail: expect.stringContaining(`send this message's body to the intake queue ${intakeArn}`) }),
+      expect.objectContaining({ kind: 'SWEEP', outcome: 'REPLAYED', deleted: true, detail: expect.stringContaining(intakeUrl) }),
     ]));
+    expect(report.summary).toMatchObject({ redriven: 2, replayed: 1, deleted: 3, kept: 0 });
     expect(run.code).toBe(0);
     expect(fake.stepFunctions.redrives.map((r) => r.executionArn).sort()).toEqual([orders('intake-event'), orders('intake-schedule')]);
-    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(1);
+    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(0);
+    expect(fake.sqs.bodies(intakeUrl)).toEqual([sweepRun()]);
+  });
+
+  test('a sweep run from Scheduler or Lambda goes back to the intake queue the dead-letter queue\'s tag names; without it, it stays with what to do', async () => {
+    const intakeUrl = fake.createQueue('auto-redrive-intake');
+    const fromScheduler = fake.sqs.putMessage(queueUrl, sweepRun(), { ERROR_CODE: 'AWS.SimpleQueueService.NonExistentQueue', ERROR_MESSAGE: 'gone for a while' });
+    const fromLambda = fake.sqs.putMessage(queueUrl, lambdaOnFailure(sweepRun()));
+
+    const untagged = JSON.parse((await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json'])).stdout);
+    expect(untagged.messages).toEqual(expect.arrayContaining([fromScheduler, fromLambda].map((messageId) => expect.objectContaining({
+      messageId, kind: 'SWEEP', outcome: 'SKIPPED', reason: 'SWEEP_RUN', deleted: false, detail: expect.stringContaining('send this message\'s body to'),
+    }))));
+
+    fake.sqs.tag(queueUrl, { 'cdk-stepfunctions-redrive:intake-queue': 'auto-redrive-intake' });
+    const tagged = JSON.parse((await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json'])).stdout);
+    expect(tagged.summary).toMatchObject({ replayed: 2, deleted: 2 });
+    expect(fake.sqs.bodies(intakeUrl)).toEqual([sweepRun(), sweepRun()]);
+    expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(0);
   });
 
   describe('replay deletes only what can never be redriven under the construct\'s policy', () => {
