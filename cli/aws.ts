@@ -20,8 +20,15 @@ export function createClients(): CliClients {
   return {
     list: new SFNClient({ retryMode: 'adaptive', maxAttempts: 10, requestHandler: TIMEOUTS }),
     path: new SFNClient({ maxAttempts: 1, requestHandler: TIMEOUTS }),
-    sqs: () => (sqs ??= new SQSClient({ retryMode: 'adaptive', maxAttempts: 6, requestHandler: TIMEOUTS })),
+    // By default the SQS client sends to the host a queue URL names, not to the endpoint the variables set.
+    sqs: () => (sqs ??= new SQSClient({ retryMode: 'adaptive', maxAttempts: 6, requestHandler: TIMEOUTS, useQueueUrlAsEndpoint: !endpointSet('SQS') })),
   };
+}
+
+/** Whether AWS_ENDPOINT_URL_<service> or AWS_ENDPOINT_URL sets the service's endpoint, as the SDK reads them. */
+function endpointSet(service: string): boolean {
+  const env = process.env;
+  return env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true' && Boolean(env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL);
 }
 
 /** Fails early, with a sentence, when there is no Region or no credentials. */

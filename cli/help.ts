@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_REDRIVES, DEFAULT_RATE, DEFAULT_VISIBILITY_TIMEOUT, MAX_RATE } from './options';
+import { SLOWEST_RATE } from './plan-and-act';
 
 export const BIN = 'cdk-stepfunctions-redrive';
 
@@ -18,11 +19,12 @@ const POLICY = `  --status <list>           statuses to redrive: FAILED, TIMED_O
   --exclude-error <pattern> never redrive these errors (repeatable). Without --error: every error
                             but these and the ones a redrive cannot fix (States.Runtime, ...)
   --max-redrives <n>        skip executions already redriven n times (default ${DEFAULT_MAX_REDRIVES})
-  --rate <n>                redrives per second, at most ${MAX_RATE} (default ${DEFAULT_RATE}); slows down by itself
+  --rate <n>                redrives per second, ${SLOWEST_RATE} to ${MAX_RATE} (default ${DEFAULT_RATE}); slows down by itself
                             when Step Functions throttles, and retries what was throttled
   --dry-run                 show what would be done; redrive nothing, change nothing
   -y, --yes                 do not ask for confirmation (needed when stdin is not a terminal)
-  --json                    print one JSON document on stdout instead of the table and summary
+  --json                    print one JSON document on stdout instead of the table and summary;
+                            a run that ends on an error prints {"command", "exitCode", "error"}
   -h, --help                this help`;
 
 export const MAIN_HELP = `${BIN}: redrive failed AWS Step Functions Standard executions in bulk, and replay the
@@ -33,6 +35,7 @@ Usage:
   ${BIN} redrive --state-machine <name or ARN> [flags]   redrive executions that failed
   ${BIN} replay --queue-url <url> [flags]                bring back what the dead-letter queue holds
   ${BIN} <command> --help                                the command's flags and examples
+  ${BIN} --version                                       the version of the CLI
 
 ${EXIT_CODES}
 
@@ -45,7 +48,8 @@ Lists the stopped executions of the state machines (every page), checks each one
 AutoRedrive handler does (DescribeExecution, then the policy the flags give), shows what it would
 do and why, asks, then redrives at --rate. Each redrive uses the token of (execution, redrive
 count), so running the command twice redrives nothing new. Ends with
-redriven=N skipped=N failed=N and the counts by reason.
+redriven=N skipped=N failed=N (and wouldRedrive=N, what a --dry-run would redrive) and the
+counts by reason.
 
 Which executions:
   --state-machine <name|ARN> a state machine (repeatable)

@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { createClients, CliClients } from './aws';
 import { CliError, describeAwsError, ExitCode, UsageError } from './errors';
 import { BIN, MAIN_HELP, REDRIVE_HELP, REPLAY_HELP } from './help';
@@ -17,10 +19,15 @@ export interface MainOptions {
 /** Runs one command line; resolves to the exit status. */
 export async function main(argv: readonly string[], terminal: Terminal, options: MainOptions = {}): Promise<number> {
   const [command, ...args] = argv;
+  // With --json, a run that ends on an error says so in its one JSON document.
+  const errorJson = (exitCode: number, error: string) => {
+    if (args.includes('--json')) terminal.out(JSON.stringify({ command, exitCode, error }, null, 2) + '\n');
+  };
   const session = new Session(terminal, options.now);
   const stopListening = terminal.onInterrupt(() => {
     if (session.stopping()) {
       terminal.err('\nstopped.\n');
+      errorJson(ExitCode.INTERRUPTED, 'stopped at once by a second Ctrl-C: the calls in flight may or may not have been made');
       (options.exit ?? process.exit)(ExitCode.INTERRUPTED);
       return;
     }
@@ -35,6 +42,10 @@ export async function main(argv: readonly string[], terminal: Terminal, options:
       case 'help':
         terminal.out(MAIN_HELP);
         return command === undefined ? ExitCode.USAGE : ExitCode.OK;
+      case '--version':
+      case 'version':
+        terminal.out(`${packageVersion()}\n`);
+        return ExitCode.OK;
       case 'redrive': {
         const parsed = parseRedriveOptions([...args], session.now());
         if (parsed === 'help') return help(terminal, REDRIVE_HELP);
@@ -54,13 +65,21 @@ export async function main(argv: readonly string[], terminal: Terminal, options:
     if (error instanceof UsageError) {
       terminal.err(`${BIN}${command === 'redrive' || command === 'replay' ? ` ${command}` : ''}: ${error.message.split('\n').join(`\n${' '.repeat(BIN.length + 2)}`)}\n`);
       terminal.err(`Run \`${BIN} ${command === 'redrive' || command === 'replay' ? `${command} ` : ''}--help\` for the flags and examples.\n`);
+      errorJson(ExitCode.USAGE, error.message);
       return ExitCode.USAGE;
     }
-    terminal.err(`${BIN}: ${error instanceof CliError ? error.message : describeAwsError(error)}\n`);
+    const message = error instanceof CliError ? error.message : describeAwsError(error);
+    terminal.err(`${BIN}: ${message}\n`);
+    errorJson(ExitCode.FAILED, message);
     return ExitCode.FAILED;
   } finally {
     stopListening();
   }
+}
+
+/** The version in the package's package.json: the bundle is its assets/cli/index/index.js. */
+function packageVersion(): string {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')).version;
 }
 
 function help(terminal: Terminal, text: string): number {

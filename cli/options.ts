@@ -1,5 +1,6 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { UsageError } from './errors';
+import { SLOWEST_RATE } from './plan-and-act';
 import { ErrorFilterSpec, HandlerPolicy } from '../src/shared/contract';
 import { errorPatternProblem } from '../src/shared/error-pattern';
 import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from '../src/shared/limits';
@@ -133,14 +134,25 @@ export function parseTime(flag: string, value: string | undefined, now: Date, pr
   const duration = /^(\d+(?:\.\d+)?)(s|m|h|d|w)$/.exec(value.trim());
   if (duration) {
     const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[duration[2] as 's' | 'm' | 'h' | 'd' | 'w'];
-    return new Date(now.getTime() - Number(duration[1]) * unit);
+    const time = now.getTime() - Number(duration[1]) * unit;
+    if (time >= 0) return new Date(time);
+    problems.push(`${flag} ${value} reaches back before 1970`);
+    return undefined;
   }
-  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
+  const fields = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
+  if (fields) {
+    const [year, month, day, hour, minute, second] = fields.slice(1).map((field) => Number(field ?? 0));
+    // Date rolls 2024-02-30 over to March 1st, and 24:00 to the next day.
+    const calendar = new Date(0);
+    calendar.setUTCFullYear(year, month - 1, day);
     const date = new Date(value.trim());
-    if (!Number.isNaN(date.getTime())) {
-      if (!futureAllowed && date.getTime() > now.getTime()) problems.push(`${flag} ${value} is in the future`);
-      return date;
+    const inCalendar = calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour <= 23 && minute <= 59 && second <= 59;
+    if (!inCalendar || Number.isNaN(date.getTime())) {
+      problems.push(`${flag} ${value} is not a date and time the calendar has`);
+      return undefined;
     }
+    if (!futureAllowed && date.getTime() > now.getTime()) problems.push(`${flag} ${value} is in the future`);
+    return date;
   }
   problems.push(`${flag} must be a duration before now (30m, 2h, 3d, 1w) or an ISO 8601 date (2024-05-01, 2024-05-01T12:00:00Z), got ${JSON.stringify(value)}`);
   return undefined;
@@ -164,8 +176,8 @@ function parsePolicyOptions(values: Record<string, string | string[] | boolean |
   let rate = DEFAULT_RATE;
   if (values.rate !== undefined) {
     const parsed = Number(values.rate);
-    if (!/^\d+(\.\d+)?$/.test(String(values.rate)) || !(parsed > 0) || parsed > MAX_RATE) {
-      problems.push(`--rate must be a number of redrives per second above 0 and at most ${MAX_RATE}, got ${JSON.stringify(values.rate)}`);
+    if (!/^\d+(\.\d+)?$/.test(String(values.rate)) || !(parsed >= SLOWEST_RATE) || parsed > MAX_RATE) {
+      problems.push(`--rate must be a number of redrives per second from ${SLOWEST_RATE} to ${MAX_RATE}, got ${JSON.stringify(values.rate)}`);
     } else {
       rate = parsed;
     }

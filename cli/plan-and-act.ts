@@ -31,6 +31,8 @@ export interface PlanAndActSteps<T extends PlannedRow> {
   readonly requestOf: (row: T) => RedriveRequest;
   /** Once every row is planned (or Ctrl-C): the rows to redrive, or the exit code to end with instead. */
   readonly decide: () => Promise<readonly T[] | number>;
+  /** `decide` made sure the rows it returns have not moved on since their check: the act redrives them without looking again. */
+  readonly checkedBeforeAct?: boolean;
 }
 
 /**
@@ -68,7 +70,12 @@ export async function planAndAct<T extends PlannedRow>(steps: PlanAndActSteps<T>
 
   const actTally = new Tally();
   const redriving = new Progress(terminal, 'redriving', toRedrive.length, options.json);
-  await runPaced(toRedrive, async (row) => path.act({ ...requestOf(row), redriveCount: row.looked?.redriveCount ?? requestOf(row).redriveCount }), {
+  const checked = steps.checkedBeforeAct === true;
+  await runPaced(toRedrive, async (row) => path.act({
+    ...requestOf(row),
+    redriveCount: row.looked?.redriveCount ?? requestOf(row).redriveCount,
+    checked: checked && row.looked?.redriveCount !== undefined,
+  }), {
     pacer,
     rate: options.rate,
     stopping: session.stopping,

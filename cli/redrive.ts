@@ -1,6 +1,6 @@
 import { ExecutionListItem } from '@aws-sdk/client-sfn';
 import { checkConfiguration, CliClients, listStoppedExecutions, resolveStateMachines, StateMachine } from './aws';
-import { ExitCode } from './errors';
+import { CliError } from './errors';
 import { policyJson, RedriveOptions } from './options';
 import { Looked, Verdict } from './path';
 import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
@@ -9,6 +9,9 @@ import { Session } from './session';
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../lambda/redrive/execution-arn';
 import { RedriveRequest } from '../lambda/redrive/request';
 import { SkipReason } from '../src/shared/contract';
+
+/** The latest date a Date holds: a listing with no upper bound. */
+const END_OF_TIME = new Date(8.64e15);
 
 interface Row {
   readonly execution: ExecutionListItem;
@@ -42,26 +45,50 @@ export async function redriveCommand(options: RedriveOptions, clients: CliClient
     session,
     toPlan: rows.filter((row) => row.request),
     requestOf: (row) => row.request!,
+    checkedBeforeAct: true,
     decide: async () => {
       const planned = rows.filter((row) => row.plan?.kind === 'REDRIVE');
       if (!options.json && !session.stopping()) terminal.out(planTable(rows, stateMachines, options.dryRun));
 
       if (options.dryRun) {
-        for (const row of planned) row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
+        for (const row of planned) row.result = row.plan;
         return finish(rows, stateMachines, options, session);
       }
       if (planned.length > 0 && !session.stopping() && !options.yes) {
         const answer = await session.confirm(`Redrive ${planned.length} execution(s) at up to ${options.rate} a second? [y/N] `);
-        if (!answer) {
-          terminal.err('nothing redriven.\n');
-          return ExitCode.FAILED;
-        }
+        if (!answer) throw new CliError('nothing redriven: the answer was not yes');
       }
-      return planned;
+      if (planned.length > 0) await skipMovedOn(planned, stateMachines, options, clients, session);
+      return planned.filter((row) => !row.result);
     },
   });
   if (ended !== undefined) return ended;
   return finish(rows, stateMachines, options, session);
+}
+
+/**
+ * The act redrives with the redrive count the plan saw: an execution redriven since (by a person, or
+ * with another token) is skipped instead, on one listing rather than a DescribeExecution each.
+ */
+async function skipMovedOn(
+  planned: Row[], stateMachines: StateMachine[], options: RedriveOptions, clients: CliClients, session: Session,
+): Promise<void> {
+  const listed = new Map<string, ExecutionListItem>();
+  for (const stateMachine of stateMachines.filter((machine) => planned.some((row) => row.request!.stateMachineArn === machine.arn))) {
+    const executions = await listStoppedExecutions(clients.list, stateMachine, options.statuses, options.since, END_OF_TIME, session.stopping);
+    for (const execution of executions) listed.set(execution.executionArn!, execution);
+  }
+  if (session.stopping()) return;
+  for (const row of planned) {
+    const now = listed.get(row.request!.executionArn);
+    const count = now?.redriveCount ?? 0;
+    if (!now) {
+      row.result = { kind: 'SKIPPED', reason: SkipReason.ALREADY_REDRIVEN_OR_RUNNING, detail: `no longer ${options.statuses.join(' or ')} since the check` };
+    } else if (count !== row.looked?.redriveCount) {
+      const detail = `the check saw redrive count ${row.looked?.redriveCount}, the execution is at ${count} now`;
+      row.result = { kind: 'SKIPPED', reason: SkipReason.REDRIVEN_SINCE_FAILURE, detail };
+    }
+  }
 }
 
 /** The request the one redrive path takes for a listed execution: what the list says is a claim, which may only skip. */

@@ -4,7 +4,7 @@ import {
 import { checkConfiguration, CliClients } from './aws';
 import { ConstructFacts, constructOf } from './construct-facts';
 import { NotUnderstood, readDeadLetter, SweepRun, Understood } from './dead-letter';
-import { describeAwsError, ExitCode, UsageError } from './errors';
+import { CliError, describeAwsError, UsageError } from './errors';
 import { policyJson, ReplayOptions } from './options';
 import { Looked, Verdict } from './path';
 import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
@@ -87,17 +87,17 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
       const toReplay = rows.filter((row) => row.plan?.kind === 'REPLAY');
       const toDelete = rows.filter((row) => done(row, row.plan));
       if (options.dryRun) {
-        for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = { kind: 'SKIPPED', reason: SkipReason.DRY_RUN, detail: 'dry run: would redrive now' };
+        for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = row.plan;
         return finish(sqs, rows, options, session);
       }
       if ((toRedrive.length > 0 || toReplay.length > 0 || toDelete.length > 0) && !options.yes) {
         const replays = toReplay.length > 0 ? `, send ${toReplay.length} sweep run(s) back to the intake queue` : '';
         const answer = await session.confirm(`Redrive ${toRedrive.length} execution(s)${replays}, then delete their messages and ${toDelete.length} message(s) ` +
           'about executions that can no longer be redriven? [y/N] ');
-        if (!answer || session.stopping()) {
-          terminal.err('nothing redriven or deleted.\n');
+        if (session.stopping()) return finish(sqs, rows, options, session);
+        if (!answer) {
           await release(sqs, rows, options);
-          return session.stopping() ? ExitCode.INTERRUPTED : ExitCode.FAILED;
+          throw new CliError('nothing redriven or deleted: the answer was not yes');
         }
       }
       return toRedrive;

@@ -46,10 +46,8 @@ export class Tally {
   }
 
   toJson(): { redriven: number; wouldRedrive: number; replayed: number; skipped: number; failed: number; byReason: Record<string, number> } {
-    return {
-      redriven: this.redriven, wouldRedrive: this.wouldRedrive, replayed: this.replayed, skipped: this.skipped, failed: this.failed,
-      byReason: Object.fromEntries(this.sortedReasons()),
-    };
+    const { redriven, wouldRedrive, replayed, skipped, failed } = this;
+    return { redriven, wouldRedrive, replayed, skipped, failed, byReason: Object.fromEntries(this.sortedReasons()) };
   }
 
   private sortedReasons(): [string, number][] {

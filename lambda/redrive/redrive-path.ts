@@ -63,6 +63,9 @@ export async function redrivePath(request: RedriveRequest, deps: PathDependencie
   if (request.execution.mapRunLabel !== undefined) {
     return skippedOutcome(skipped(SkipReason.MAP_RUN_CHILD, 'a Distributed Map child execution is redriven through its parent'));
   }
+  if (request.checked && request.redriveCount !== undefined && !deps.policy.dryRun) {
+    return redriveNow(request, deps, invocation, request.redriveCount);
+  }
   const claimed = request.claim && policySkip(request.claim, deps.policy, now, true);
   if (claimed) return skippedOutcome(claimed);
 
@@ -187,8 +190,12 @@ async function schedule(
   );
   if (created.alreadyScheduled) return alreadyScheduled(created.scheduleName);
   return {
-    outcome: 'SCHEDULED', scheduleReason: ScheduleReason.BACKOFF, scheduleName: created.scheduleName, redriveAt: created.redriveAt,
-    delaySeconds: Math.ceil(delaySeconds), clampedToRedriveWindow: clamped,
+    outcome: 'SCHEDULED',
+    scheduleReason: ScheduleReason.BACKOFF,
+    scheduleName: created.scheduleName,
+    redriveAt: created.redriveAt,
+    delaySeconds: Math.ceil(delaySeconds),
+    clampedToRedriveWindow: clamped,
   };
 }
 
@@ -224,8 +231,12 @@ async function putOff(
   );
   if (created.alreadyScheduled) return alreadyScheduled(created.scheduleName);
   return {
-    outcome: 'SCHEDULED', scheduleReason: ScheduleReason.THROTTLED, scheduleName: created.scheduleName, redriveAt: created.redriveAt,
-    delaySeconds: Math.ceil(delaySeconds), clampedToRedriveWindow: false,
+    outcome: 'SCHEDULED',
+    scheduleReason: ScheduleReason.THROTTLED,
+    scheduleName: created.scheduleName,
+    redriveAt: created.redriveAt,
+    delaySeconds: Math.ceil(delaySeconds),
+    clampedToRedriveWindow: false,
   };
 }
 

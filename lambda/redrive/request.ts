@@ -39,6 +39,12 @@ export interface RedriveRequest {
    * be stale, so the path looks at the execution before it acts.
    */
   readonly lookFirst?: boolean;
+  /**
+   * A person's act after the CLI's check: the check described the execution, applied the policy and
+   * chose to redrive it at `redriveCount`, and the CLI made sure it has not moved on since. Redrive
+   * without looking again.
+   */
+  readonly checked?: boolean;
 }
 
 /** An event that does not have the documented shape. It is never retried. */

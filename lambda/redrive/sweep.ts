@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { classifyFailure, errorName } from './aws-errors';
 import { DEFAULT_TIMEOUTS } from './aws-clients';
+import { classifyFailure, errorName } from './aws-errors';
 import { Deadline, RemainingTime, WORK_STOPS_BEFORE_TIMEOUT_MS } from './deadline';
 import { policySkip } from './decide';
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from './execution-arn';
@@ -252,7 +252,8 @@ export async function runSweep(request: SweepRequest, deps: SweepDependencies, i
           if (mustStop(listPacer.delayMs())) throw new Stop(position);
           let page: Page<ListedExecution>;
           try {
-            page = await listCall(() => listExecutionsPage(deps.sfn, stateMachineArn, status, redriven, pageToken, limits.pageSize, signal), position);
+            const listing = () => listExecutionsPage(deps.sfn, stateMachineArn, status, redriven, pageToken, limits.pageSize, signal);
+            page = await listCall(listing, position);
           } catch (error) {
             if (cutOff()) throw new Stop(position);
             if (error instanceof Stop || !['StateMachineDoesNotExist', 'ACCESS_DENIED'].includes(gone(error))) throw error;

@@ -129,8 +129,8 @@ describe('cdk-stepfunctions-redrive replay', () => {
     expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(12);
     expect(fake.sqs.inFlight(queueUrl)).toBe(0);
     expect(run.stdout).toMatch(/^MESSAGE\s+KIND\s+WOULD\s+REASON\s+EXECUTION\s+FAILED WITH\s+WHY$/m);
-    expect(run.stdout).toContain('redriven=0 skipped=8 failed=4 deleted=0 kept=12\n');
-    expect(run.stdout).toContain('DRY_RUN=5');
+    expect(run.stdout).toContain('redriven=0 wouldRedrive=5 skipped=3 failed=4 deleted=0 kept=12\n');
+    expect(run.stdout).not.toContain('DRY_RUN');
   });
 
   test('a queue of failures it can handle: exit 0, an empty queue after; two messages about one execution make one redrive', async () => {
@@ -315,7 +315,7 @@ describe('cdk-stepfunctions-redrive replay', () => {
       const run = await runCliInTerminal(fake, ['replay', '--queue-url', queueUrl], [{ when: /\[y\/N\] $/, type: 'n\r' }]);
 
       expect(run.screen).toContain('Redrive 1 execution(s), then delete their messages and 1 message(s) about executions that can no longer be redriven? [y/N]');
-      expect(run.screen).toContain('nothing redriven or deleted.');
+      expect(run.screen).toContain('nothing redriven or deleted: the answer was not yes');
       expect(run.code).toBe(1);
       expect(fake.stepFunctions.redrives).toEqual([]);
       expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(2);

@@ -1,0 +1,82 @@
+import { ChildProcess } from 'child_process';
+import { addExecution, CliRun, runCli, startFake } from './cli-harness';
+import { FakeAws } from '../support/fake-aws/server';
+
+/** With --json, stdout is exactly one JSON document, whatever the outcome. */
+function document(run: CliRun): any {
+  return JSON.parse(run.stdout);
+}
+
+/** Sends Ctrl-C (SIGINT) after each delay, in milliseconds from the start. */
+function interruptAfter(...delays: number[]): (child: ChildProcess) => void {
+  return (child) => {
+    for (const delay of delays) setTimeout(() => child.kill('SIGINT'), delay);
+  };
+}
+
+describe('cdk-stepfunctions-redrive --json: one JSON document on stdout for every outcome', () => {
+  let fake: FakeAws;
+  beforeEach(async () => {
+    fake = await startFake();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  test.each([
+    [['redrive', '--state-machine', 'orders', '--bogus', '--json'], /unknown flag --bogus for `redrive`/],
+    [['redrive', '--state-machine', 'orders', '--since', '2024-02-30', '--json', '--dry-run'], /--since 2024-02-30 is not a date and time the calendar has/],
+    [['redrive', '--state-machine', 'orders', '--json'], /stdin is not a terminal/],
+    [['replay', '--json'], /--queue-url <url> is required/],
+    [['sweep', '--json'], /unknown command "sweep"/],
+  ])('a usage error, %j: exit 2, the error as JSON, the message on stderr too', async (args, expected) => {
+    const run = await runCli(fake, args);
+
+    expect(run.code).toBe(2);
+    expect(document(run)).toEqual({ command: args[0], exitCode: 2, error: expect.stringMatching(expected) });
+    expect(run.stderr).toMatch(expected);
+  });
+
+  test('an unknown state machine and a missing queue: exit 2, the error as JSON', async () => {
+    const machine = await runCli(fake, ['redrive', '--state-machine', 'nope', '--yes', '--json']);
+    const queue = await runCli(fake, ['replay', '--queue-url', `${fake.url}/123456789012/nope`, '--yes', '--json']);
+
+    expect([machine.code, queue.code]).toEqual([2, 2]);
+    expect(document(machine)).toEqual({ command: 'redrive', exitCode: 2, error: 'state machine "nope" not found in this account and Region' });
+    expect(document(queue)).toEqual({ command: 'replay', exitCode: 2, error: expect.stringContaining('does not exist') });
+  });
+
+  test('an AWS error, and no credentials: exit 1, the error as JSON', async () => {
+    addExecution(fake, 'orders', 'a');
+    fake.faults.inject('ListExecutions', { kind: 'error', code: 'AccessDeniedException', status: 400, message: 'not authorized' }, 1);
+
+    const denied = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json']);
+    const anonymous = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json'], {
+      env: { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined },
+    });
+
+    expect([denied.code, anonymous.code]).toEqual([1, 1]);
+    expect(document(denied)).toEqual({ command: 'redrive', exitCode: 1, error: expect.stringMatching(/^access denied \(not authorized\)/) });
+    expect(document(anonymous)).toEqual({ command: 'redrive', exitCode: 1, error: expect.stringMatching(/^no usable AWS credentials/) });
+  });
+
+  test('Ctrl-C: exit 130, the run\'s document says it was interrupted', async () => {
+    for (let i = 0; i < 6; i++) addExecution(fake, 'orders', `slow${i}`);
+    fake.setLatency(1_000);
+
+    const run = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json'], { started: interruptAfter(1_500) });
+
+    expect(run.code).toBe(130);
+    expect(document(run)).toMatchObject({ command: 'redrive', interrupted: true, summary: { notAttempted: expect.any(Number) } });
+  }, 30_000);
+
+  test('a second Ctrl-C: exit 130 at once, and a document that says so', async () => {
+    for (let i = 0; i < 6; i++) addExecution(fake, 'orders', `slow${i}`);
+    fake.setLatency(3_000);
+
+    const run = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json'], { started: interruptAfter(1_000, 1_200) });
+
+    expect(run.code).toBe(130);
+    expect(document(run)).toEqual({ command: 'redrive', exitCode: 130, error: expect.stringContaining('second Ctrl-C') });
+  }, 30_000);
+});
