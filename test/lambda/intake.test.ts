@@ -172,10 +172,13 @@ describe('the intake: every trigger through the SQS queue and its event source m
     // 6 s left: the work stops 5 s before Lambda's timeout, 1 s from now.
     const response = await h.receive({ Records: [record('a', bodies[0]), record('b', bodies[1]), record('c', bodies[2]), record('d', exhausted)] }, 6_000);
 
-    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['a', 'b', 'c']);
+    const returned = response.batchItemFailures.map((failure) => failure.itemIdentifier);
+    expect(returned).toEqual(expect.arrayContaining(['a', 'b', 'c']));
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(1);
     expect(h.logs.filter((line) => line.outcome === 'FAILED')).toEqual([expect.objectContaining({ messageId: 'a', failure: 'DeadlineExceeded' })]);
-    expect(h.logs).toContainEqual(expect.objectContaining({ message: 'redrive skipped', reason: 'EXHAUSTED', messageId: 'd' }));
+    // The other execution's message ended (skipped), or, on a machine too busy to start it within the second, came back untouched.
+    const ended = h.logs.filter((line) => line.message === 'redrive skipped' && line.reason === 'EXHAUSTED' && line.messageId === 'd');
+    expect(ended.length + returned.filter((id) => id === 'd').length).toBe(1);
   });
 
   test('a bad message whose dead letter cannot be written comes back, and SQS keeps it as it was after its receives', async () => {
