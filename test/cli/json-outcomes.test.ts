@@ -7,10 +7,18 @@ function document(run: CliRun): any {
   return JSON.parse(run.stdout);
 }
 
-/** Sends Ctrl-C (SIGINT) after each delay, in milliseconds from the start. */
-function interruptAfter(...delays: number[]): (child: ChildProcess) => void {
+/**
+ * Sends Ctrl-C (SIGINT) `times` times, 200 ms apart, once the CLI has made its first call to the
+ * fake: by then it listens for Ctrl-C, however long the machine took to start it.
+ */
+function interruptOnceCalling(fake: FakeAws, times = 1): (child: ChildProcess) => void {
   return (child) => {
-    for (const delay of delays) setTimeout(() => child.kill('SIGINT'), delay);
+    const watch = setInterval(() => {
+      if (fake.calls.length === 0) return;
+      clearInterval(watch);
+      for (let i = 0; i < times; i++) setTimeout(() => child.kill('SIGINT'), i * 200);
+    }, 20);
+    child.once('exit', () => clearInterval(watch));
   };
 }
 
@@ -64,7 +72,7 @@ describe('cdk-stepfunctions-redrive --json: one JSON document on stdout for ever
     for (let i = 0; i < 6; i++) addExecution(fake, 'orders', `slow${i}`);
     fake.setLatency(1_000);
 
-    const run = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json'], { started: interruptAfter(1_500) });
+    const run = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json'], { started: interruptOnceCalling(fake) });
 
     expect(run.code).toBe(130);
     expect(document(run)).toMatchObject({ command: 'redrive', interrupted: true, summary: { notAttempted: expect.any(Number) } });
@@ -74,7 +82,7 @@ describe('cdk-stepfunctions-redrive --json: one JSON document on stdout for ever
     for (let i = 0; i < 6; i++) addExecution(fake, 'orders', `slow${i}`);
     fake.setLatency(3_000);
 
-    const run = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json'], { started: interruptAfter(1_000, 1_200) });
+    const run = await runCli(fake, ['redrive', '--state-machine', 'orders', '--yes', '--json'], { started: interruptOnceCalling(fake, 2) });
 
     expect(run.code).toBe(130);
     expect(document(run)).toEqual({ command: 'redrive', exitCode: 130, error: expect.stringContaining('second Ctrl-C') });
