@@ -86,11 +86,13 @@ it: an intake queue message the handler failed on each of its receives (INTAKE),
 EventBridge or EventBridge Scheduler could not deliver (UNDELIVERED_EVENT, with ERROR_CODE and
 ERROR_MESSAGE attributes), the handler's own message (HANDLER: a bad event, a rejected redrive),
 Lambda's on-failure record of an invocation that failed (LAMBDA_ON_FAILURE), and a sweep run that
-could not run or finish (SWEEP: it stays, with what to do). Each failure takes the same checks and
-redrive path as the handler. A message is deleted only when it is done: redriven, or skipped for
-a reason that cannot change (exhausted, error not allowed, redrive window closed, already redriven,
-a Map Run child). Every other message stays in the queue, visible again at the end, with the
-reason printed; a message it does not understand is never deleted.
+could not run or finish (SWEEP: sent back to the intake queue, to run again). Each failure takes
+the same checks and redrive path as the handler. A message is deleted only when it is done:
+redriven, or its execution can never be redriven under the construct's own policy (redriven or
+running since, succeeded, redrive window closed, a Map Run child, or exhausted at the maxRedrives
+its dead-letter queue's tag says). Flags that narrow the run only keep messages: every other
+message stays in the queue, visible again at the end, with the reason printed; a message it does
+not understand is never deleted. Nothing is redriven or deleted before you answer yes (or --yes).
 
   --queue-url <url>         the dead-letter queue (required)
   --max <n>                 read at most n messages (default: all of them)
