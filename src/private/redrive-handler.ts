@@ -47,8 +47,8 @@ export interface RedriveHandlerProps {
 /**
  * The function that decides and redrives, with its role, its log group, its environment and every
  * permission it needs, each scoped to what the handler touches: the watched state machines'
- * executions, the intake queue (receive and delete), the dead-letter queue, the schedule group and, once outcome events are wanted
- * (`publishOutcomeEvents()`), the outcome bus (its own source only).
+ * executions, the intake queue (receive and delete), the dead-letter queue, the schedule group and,
+ * once outcome events are wanted (`publishOutcomeEvents()`), the outcome bus (its own source only).
  */
 export class RedriveHandler extends Construct {
   public readonly function: lambda.Function;
