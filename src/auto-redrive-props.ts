@@ -191,7 +191,7 @@ export interface AutoRedriveProps {
    * the Step Functions quotas, without reserving any of the account's Lambda concurrency. What waits
    * stays in the intake queue.
    *
-   * @default - 4 invocations at once
+   * @default - 3 invocations at once
    */
   readonly maxConcurrency?: number;
 

@@ -233,12 +233,12 @@ describe('AutoRedrive options', () => {
   test('runtime, maximum concurrency, reserved concurrency and log retention can be chosen', () => {
     const { template } = synthAutoRedrive({
       runtime: new lambda.Runtime('nodejs24.x', lambda.RuntimeFamily.NODEJS),
-      maxConcurrency: 3,
-      reservedConcurrentExecutions: 3,
+      maxConcurrency: 5,
+      reservedConcurrentExecutions: 5,
       logRetention: logs.RetentionDays.ONE_YEAR,
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', ReservedConcurrentExecutions: 3 });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 3 } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', ReservedConcurrentExecutions: 5 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 5 } });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
 

@@ -215,7 +215,7 @@ export const DeadLetterQueueTag = {
 } as const;
 
 /** The intake's default cap on handler invocations at once (`maxConcurrency`), chosen by the storm benchmarks (bench/RESULTS.md). */
-export const DEFAULT_MAX_CONCURRENCY = 4;
+export const DEFAULT_MAX_CONCURRENCY = 3;
 
 /** The handler's metric names. Dimensions: service (the construct's name), and StateMachine; Reason for skips. */
 export const MetricName = {
