@@ -7,6 +7,7 @@ import { redriveClientToken, putOffScheduleName, redriveScheduleName } from './i
 import { loadOnce } from './load-once';
 import { Outcome } from './outcome';
 import { ExecutionFacts, RedriveRequest } from './request';
+import type { CreatedSchedule } from './scheduler';
 import { describeExecution, redriveExecution } from './step-functions';
 import { HandlerPolicy, ScheduleReason, SkipReason } from '../../src/shared/contract';
 
@@ -188,20 +189,25 @@ async function schedule(
     { executionArn: request.executionArn, redriveCount, eventId: request.eventId, reason: ScheduleReason.BACKOFF },
     invocation.signal,
   );
-  if (created.alreadyScheduled) return alreadyScheduled(created.scheduleName);
+  return scheduledOutcome(created, ScheduleReason.BACKOFF, delaySeconds, clamped);
+}
+
+/**
+ * A schedule created is reported with its real time; one that existed already (named after the same
+ * failure) was reported when it was created, so this trigger is a skip.
+ */
+function scheduledOutcome(created: CreatedSchedule, scheduleReason: ScheduleReason, delaySeconds: number, clamped: boolean): Outcome {
+  if (created.alreadyScheduled) {
+    return skippedOutcome(skipped(SkipReason.ALREADY_SCHEDULED, `schedule ${created.scheduleName} redrives this failure when it is due`));
+  }
   return {
     outcome: 'SCHEDULED',
-    scheduleReason: ScheduleReason.BACKOFF,
+    scheduleReason,
     scheduleName: created.scheduleName,
     redriveAt: created.redriveAt,
     delaySeconds: Math.ceil(delaySeconds),
     clampedToRedriveWindow: clamped,
   };
-}
-
-/** A schedule named after this failure exists: it was reported when it was created, with its real time. */
-function alreadyScheduled(scheduleName: string): Outcome {
-  return skippedOutcome(skipped(SkipReason.ALREADY_SCHEDULED, `schedule ${scheduleName} redrives this failure when it is due`));
 }
 
 /** A one-time schedule a little later, with jitter, that takes the same path again. */
@@ -229,15 +235,7 @@ async function putOff(
     },
     invocation.signal,
   );
-  if (created.alreadyScheduled) return alreadyScheduled(created.scheduleName);
-  return {
-    outcome: 'SCHEDULED',
-    scheduleReason: ScheduleReason.THROTTLED,
-    scheduleName: created.scheduleName,
-    redriveAt: created.redriveAt,
-    delaySeconds: Math.ceil(delaySeconds),
-    clampedToRedriveWindow: false,
-  };
+  return scheduledOutcome(created, ScheduleReason.THROTTLED, delaySeconds, false);
 }
 
 function skippedOutcome(skip: Skip): Outcome {
