@@ -22,6 +22,8 @@ export type Verdict =
 export interface Looked {
   readonly redriveCount?: number;
   readonly error?: string;
+  /** When the check described the execution (epoch ms). */
+  readonly at?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export class CliPath {
   private readonly real: PathDependencies;
   private readonly planning: PathDependencies;
 
-  constructor(sfn: SFNClient, private readonly options: PolicyOptions, now: () => Date = () => new Date()) {
+  constructor(sfn: SFNClient, private readonly options: PolicyOptions, private readonly now: () => Date = () => new Date()) {
     const base = {
       putOffThrottled: false,
       scheduling: { scheduleGroup: '', schedulerRoleArn: '', deadLetterQueueArn: '', intakeQueueArn: '' },
@@ -50,7 +52,7 @@ export class CliPath {
 
   /** What the path would do now: REDRIVE, SKIPPED or FAILED (a rejected request). Throws what the caller retries. */
   async plan(request: RedriveRequest): Promise<{ verdict: Verdict; looked: Looked }> {
-    const looked: { redriveCount?: number; error?: string } = {};
+    const looked: { -readonly [K in keyof Looked]: Looked[K] } = {};
     const outcome = await redrivePath(request, this.planning, this.invocation(looked));
     if (outcome.outcome === 'REJECTED') return { verdict: rejected(outcome.error), looked };
     if (outcome.outcome === 'SKIPPED' && outcome.reason === SkipReason.DRY_RUN) {
@@ -63,7 +65,7 @@ export class CliPath {
 
   /** Redrives (or, with --dry-run, says it would) through the path. Throws what the caller retries. */
   async act(request: RedriveRequest): Promise<Verdict> {
-    const looked: { redriveCount?: number; error?: string } = {};
+    const looked: { -readonly [K in keyof Looked]: Looked[K] } = {};
     const outcome = await redrivePath(request, this.real, this.invocation(looked));
     if (outcome.outcome === 'REJECTED') return rejected(outcome.error);
     return verdictOf(outcome);
@@ -75,11 +77,12 @@ export class CliPath {
     return { kind: 'SKIPPED', reason: SkipReason.ERROR_NOT_ALLOWED, detail: `error ${error} is excluded by --exclude-error` };
   }
 
-  private invocation(looked: { redriveCount?: number; error?: string }) {
+  private invocation(looked: { -readonly [K in keyof Looked]: Looked[K] }) {
     return {
       // Never aborted: Ctrl-C lets the call in flight finish.
       signal: new AbortController().signal,
       learn: (keys: Record<string, unknown>) => {
+        if (keys.checked === 'DescribeExecution') looked.at = this.now().getTime();
         const count = keys.redriveCount ?? keys.executionRedriveCount;
         if (typeof count === 'number') looked.redriveCount = count;
         if (typeof keys.error === 'string') looked.error = keys.error;

@@ -31,8 +31,11 @@ export interface PlanAndActSteps<T extends PlannedRow> {
   readonly requestOf: (row: T) => RedriveRequest;
   /** Once every row is planned (or Ctrl-C): the rows to redrive, or the exit code to end with instead. */
   readonly decide: () => Promise<readonly T[] | number>;
-  /** `decide` made sure the rows it returns have not moved on since their check: the act redrives them without looking again. */
-  readonly checkedBeforeAct?: boolean;
+  /**
+   * How long a check stays good enough to act on without looking again: for ever when `decide`
+   * makes sure the rows it returns have not moved on since; otherwise as long as a fresh event's word.
+   */
+  readonly trustCheckForMs: number;
 }
 
 /**
@@ -70,11 +73,12 @@ export async function planAndAct<T extends PlannedRow>(steps: PlanAndActSteps<T>
 
   const actTally = new Tally();
   const redriving = new Progress(terminal, 'redriving', toRedrive.length, options.json);
-  const checked = steps.checkedBeforeAct === true;
+  const checkedRecently = (looked: Looked | undefined) =>
+    looked?.redriveCount !== undefined && looked.at !== undefined && session.now().getTime() - looked.at < steps.trustCheckForMs;
   await runPaced(toRedrive, async (row) => path.act({
     ...requestOf(row),
     redriveCount: row.looked?.redriveCount ?? requestOf(row).redriveCount,
-    checked: checked && row.looked?.redriveCount !== undefined,
+    checked: checkedRecently(row.looked),
   }), {
     pacer,
     rate: options.rate,

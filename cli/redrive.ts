@@ -45,7 +45,8 @@ export async function redriveCommand(options: RedriveOptions, clients: CliClient
     session,
     toPlan: rows.filter((row) => row.request),
     requestOf: (row) => row.request!,
-    checkedBeforeAct: true,
+    // Just before the act, one listing skips what moved on since the check.
+    trustCheckForMs: Number.POSITIVE_INFINITY,
     decide: async () => {
       const planned = rows.filter((row) => row.plan?.kind === 'REDRIVE');
       if (!options.json && !session.stopping()) terminal.out(planTable(rows, stateMachines, options.dryRun));

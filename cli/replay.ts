@@ -11,6 +11,7 @@ import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan
 import { table, verdictCells } from './report';
 import { Session } from './session';
 import { DeadLetterQueueTag, SkipReason } from '../src/shared/contract';
+import { FRESH_EVENT_MS } from '../src/shared/limits';
 
 /**
  * Skips that hold whatever the policy: the execution moved on since the failure (redriven, running,
@@ -68,6 +69,8 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
     session,
     toPlan: rows.filter((row) => row.read.kind !== 'NOT_UNDERSTOOD' && row.read.kind !== 'SWEEP'),
     requestOf,
+    // A check as recent as a fresh event is acted on as the handler acts on a fresh event's word; an older one is looked at again.
+    trustCheckForMs: FRESH_EVENT_MS,
     decide: async () => {
       // Ctrl-C before the answer: nothing is redriven or deleted.
       if (session.stopping()) return finish(sqs, rows, options, session);

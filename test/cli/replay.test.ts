@@ -346,6 +346,20 @@ describe('cdk-stepfunctions-redrive replay', () => {
     }, 30_000);
   });
 
+  test('each execution is described once: a check as recent as a fresh event is acted on without looking again', async () => {
+    const names = ['one', 'two', 'three'];
+    for (const name of names) {
+      addExecution(fake, 'orders', name);
+      undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders(name) }));
+    }
+
+    const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes']);
+
+    expect(run.code).toBe(0);
+    expect(fake.stepFunctions.redrives.map((r) => r.executionArn).sort()).toEqual(names.map(orders).sort());
+    expect(fake.callsOf('DescribeExecution').map((call) => call.executionArn).sort()).toEqual(names.map(orders).sort());
+  });
+
   test('a queue that does not exist: exit 2 with a sentence', async () => {
     const run = await runCli(fake, ['replay', '--queue-url', `${fake.url}/123456789012/nope`, '--yes']);
     expect(run.code).toBe(2);
