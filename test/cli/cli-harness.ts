@@ -78,3 +78,15 @@ export function addStateMachine(fake: FakeAws, name: string, type: 'STANDARD' | 
 export function startFake(): Promise<FakeAws> {
   return FakeAws.start(new ScaledClock(1));
 }
+
+/** A fresh fake for each test of the enclosing describe, closed after it: call the returned function for the current one. */
+export function fakePerTest(): () => FakeAws {
+  let fake: FakeAws;
+  beforeEach(async () => {
+    fake = await startFake();
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+  return () => fake;
+}

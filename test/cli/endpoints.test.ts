@@ -1,4 +1,4 @@
-import { addExecution, runCli, startFake } from './cli-harness';
+import { addExecution, runCli, fakePerTest } from './cli-harness';
 import { executionArn, failureEvent } from '../support/events';
 import { FakeAws } from '../support/fake-aws/server';
 
@@ -7,12 +7,10 @@ const AWS_QUEUE_HOST = 'https://sqs.us-east-1.amazonaws.com';
 const ONLY_GENERAL = { AWS_ENDPOINT_URL_SFN: undefined, AWS_ENDPOINT_URL_SQS: undefined };
 
 describe('cdk-stepfunctions-redrive: the endpoint variables', () => {
+  const currentFake = fakePerTest();
   let fake: FakeAws;
-  beforeEach(async () => {
-    fake = await startFake();
-  });
-  afterEach(async () => {
-    await fake.close();
+  beforeEach(() => {
+    fake = currentFake();
   });
 
   test('redrive with AWS_ENDPOINT_URL only: every call goes to it', async () => {

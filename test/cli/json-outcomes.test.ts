@@ -1,5 +1,5 @@
 import { ChildProcess } from 'child_process';
-import { addExecution, CliRun, runCli, startFake } from './cli-harness';
+import { addExecution, CliRun, runCli, fakePerTest } from './cli-harness';
 import { FakeAws } from '../support/fake-aws/server';
 
 /** With --json, stdout is exactly one JSON document, whatever the outcome. */
@@ -23,12 +23,10 @@ function interruptOnceCalling(fake: FakeAws, times = 1): (child: ChildProcess) =
 }
 
 describe('cdk-stepfunctions-redrive --json: one JSON document on stdout for every outcome', () => {
+  const currentFake = fakePerTest();
   let fake: FakeAws;
-  beforeEach(async () => {
-    fake = await startFake();
-  });
-  afterEach(async () => {
-    await fake.close();
+  beforeEach(() => {
+    fake = currentFake();
   });
 
   test.each([

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { addExecution, addStateMachine, runCli, startFake, stateMachineArn } from './cli-harness';
+import { addExecution, addStateMachine, runCli, fakePerTest, stateMachineArn } from './cli-harness';
 import { redriveClientToken } from '../../lambda/redrive/idempotency';
 import { executionArn } from '../support/events';
 import { FakeAws } from '../support/fake-aws/server';
@@ -9,12 +9,10 @@ const DAY = 24 * 60 * 60 * 1000;
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;
 
 describe('cdk-stepfunctions-redrive redrive', () => {
+  const currentFake = fakePerTest();
   let fake: FakeAws;
-  beforeEach(async () => {
-    fake = await startFake();
-  });
-  afterEach(async () => {
-    await fake.close();
+  beforeEach(() => {
+    fake = currentFake();
   });
 
   /** Three to redrive, one exhausted, one error a redrive cannot fix, and three the listing leaves out. */
@@ -237,12 +235,10 @@ describe('cdk-stepfunctions-redrive redrive', () => {
 });
 
 describe('cdk-stepfunctions-redrive: help and clear errors', () => {
+  const currentFake = fakePerTest();
   let fake: FakeAws;
-  beforeEach(async () => {
-    fake = await startFake();
-  });
-  afterEach(async () => {
-    await fake.close();
+  beforeEach(() => {
+    fake = currentFake();
   });
 
   test.each([
