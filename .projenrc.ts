@@ -70,7 +70,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // projen adds the default reporter and jest-junit; this one adds a countable closing line.
       reporters: [['<rootDir>/test/support/summary-reporter.js', {}]] as any,
-      coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/test/', '/tools/'],
       // The newest toolchain's aws-cdk-lib and cdk-nag are for a child process, not for Jest's module map.
       modulePathIgnorePatterns: ['<rootDir>/test/toolchains/'],
       testTimeout: 30_000,
@@ -79,7 +79,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'lambda', 'cli', 'examples', 'bench', 'projenrc'],
+    devdirs: ['test', 'core', 'lambda', 'cli', 'tools', 'examples', 'bench', 'projenrc'],
   },
 
   gitignore: ['cdk.out/', '/assets/', '/.jsii.tabl.json', `/${BINDINGS_DIR}/`],
@@ -123,17 +123,17 @@ const cliBundle = project.bundler.addBundle('./cli/index.ts', {
 project.addBins({ 'cdk-stepfunctions-redrive': cliBundle.outfile });
 // The CLI tests run the bundle as a child process.
 project.testTask.prependSpawn(cliBundle.bundleTask);
-for (const pattern of ['/examples/', '/lambda/', '/cli/', '/bench/', '/.ci/', 'cdk.out/']) {
+for (const pattern of ['/examples/', '/core/', '/lambda/', '/cli/', '/tools/', '/bench/', '/.ci/', 'cdk.out/']) {
   project.addPackageIgnore(pattern);
 }
 
 // ts-jest only transpiles; type errors in the handler, tests and examples fail the test task here.
-const typecheck = project.addTask('typecheck', { description: 'Type-check the handler, the CLI, the tests and the examples' });
-for (const folder of ['lambda', 'cli', 'test', 'examples', 'bench']) typecheck.exec(`tsc --noEmit -p ${folder}/tsconfig.json`);
+const typecheck = project.addTask('typecheck', { description: 'Type-check the core, the handler, the CLI, the tools, the tests and the examples' });
+for (const folder of ['core', 'lambda', 'cli', 'tools', 'test', 'examples', 'bench']) typecheck.exec(`tsc --noEmit -p ${folder}/tsconfig.json`);
 project.testTask.prependSpawn(typecheck);
 
 // Type-checked folders outside src/ and test/ get their own tsconfig, like test/ has.
-for (const folder of ['lambda', 'cli', 'examples', 'bench']) {
+for (const folder of ['core', 'lambda', 'cli', 'tools', 'examples', 'bench']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${folder}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),

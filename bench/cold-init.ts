@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import { buildBaselineBundle, buildCacheMiddlewareBundle, OUR_BUNDLE, sizeOf } from './support/bundles';
 import { deployForBench } from './support/environment';
 import { median, numberFromEnvironment, quantile, QUICK, round } from './support/stats';
-import { FakeAws } from '../test/support/fake-aws/server';
+import { FakeAws } from '../tools/fake-aws/server';
 
 const LOAD = 'const t = process.hrtime.bigint(); require(process.argv[1]); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));';
 

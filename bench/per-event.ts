@@ -2,12 +2,12 @@ import { performance } from 'perf_hooks';
 import { buildBaselineBundle, buildCacheMiddlewareBundle, OUR_BUNDLE } from './support/bundles';
 import { deployForBench } from './support/environment';
 import { median, numberFromEnvironment, QUICK, round } from './support/stats';
-import { decide } from '../lambda/redrive/decide';
-import { parseFailureEvent } from '../lambda/redrive/failure-event';
+import { decide } from '../core/decide';
+import { parseFailureEvent } from '../core/failure-event';
 import { HandlerPolicy } from '../src/shared/contract';
-import { Containers } from '../test/support/containers';
-import { executionArn, failureEvent } from '../test/support/events';
-import { FakeAws } from '../test/support/fake-aws/server';
+import { Containers } from '../tools/containers';
+import { executionArn, failureEvent } from '../tools/events';
+import { FakeAws } from '../tools/fake-aws/server';
 
 const POLICY: HandlerPolicy = {
   maxRedrives: 3,

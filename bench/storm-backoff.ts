@@ -3,7 +3,7 @@ import { bucketsOf } from './support/quotas';
 import { LATENCY_MS, numberFromEnvironment, QUICK, round, STORM_RUNS } from './support/stats';
 import { Bucket, RepeatedStorm, runStormRepeatedly } from './support/storm-run';
 import { BackoffSpec } from '../src/shared/contract';
-import { autoRedriveTemplate } from '../test/support/auto-redrive-template';
+import { autoRedriveTemplate } from '../tools/auto-redrive-template';
 
 /**
  * Virtual seconds per real second of the storm-backoff runs (BENCH_TIME_FACTOR): the clock, the

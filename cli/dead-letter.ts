@@ -1,8 +1,8 @@
-import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../lambda/redrive/execution-arn';
-import { parseFailureEvent } from '../lambda/redrive/failure-event';
-import { BadEventError, isRecord, RedriveRequest } from '../lambda/redrive/request';
-import { isScheduledRedrive, parseScheduledRedrive } from '../lambda/redrive/scheduled-redrive';
-import { isSweep } from '../lambda/redrive/sweep-request';
+import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../core/execution-arn';
+import { parseFailureEvent } from '../core/failure-event';
+import { BadEventError, isRecord, RedriveRequest } from '../core/request';
+import { isScheduledRedrive, parseScheduledRedrive } from '../core/scheduled-redrive';
+import { isSweep } from '../core/sweep-request';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../src/shared/contract';
 
 /**

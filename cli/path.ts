@@ -1,9 +1,9 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { handlerPolicy, PolicyOptions } from './options';
-import { errorMessage, errorName } from '../lambda/redrive/aws-errors';
-import { Outcome } from '../lambda/redrive/outcome';
-import { PathDependencies, redrivePath } from '../lambda/redrive/redrive-path';
-import { RedriveRequest } from '../lambda/redrive/request';
+import { errorMessage, errorName } from '../core/aws-errors';
+import { Outcome } from '../core/outcome';
+import { PathDependencies, redrivePath } from '../core/redrive-path';
+import { RedriveRequest } from '../core/request';
 import { SkipReason } from '../src/shared/contract';
 import { matchesAnyErrorPattern } from '../src/shared/error-pattern';
 

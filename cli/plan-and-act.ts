@@ -5,8 +5,8 @@ import { CliPath, failedVerdict, Looked, Verdict } from './path';
 import { Progress, Tally } from './report';
 import { runPaced } from './runner';
 import { Session } from './session';
-import { Pacer } from '../lambda/redrive/pacer';
-import { RedriveRequest } from '../lambda/redrive/request';
+import { Pacer } from '../core/pacer';
+import { RedriveRequest } from '../core/request';
 
 /** The slowest the CLI goes when Step Functions keeps throttling: one call every 5 seconds. */
 export const SLOWEST_RATE = 0.2;

@@ -6,8 +6,8 @@ import { Looked, Verdict } from './path';
 import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
 import { table, verdictCells } from './report';
 import { Session } from './session';
-import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../lambda/redrive/execution-arn';
-import { RedriveRequest } from '../lambda/redrive/request';
+import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../core/execution-arn';
+import { RedriveRequest } from '../core/request';
 import { SkipReason } from '../src/shared/contract';
 
 /** The latest date a Date holds: a listing with no upper bound. */

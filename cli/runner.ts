@@ -1,5 +1,5 @@
-import { classifyFailure } from '../lambda/redrive/aws-errors';
-import { Pacer } from '../lambda/redrive/pacer';
+import { classifyFailure } from '../core/aws-errors';
+import { Pacer } from '../core/pacer';
 
 /** A throttled item is tried again this many times (the pacer slowing down each time) before it fails. */
 export const MAX_THROTTLED_ATTEMPTS = 30;

@@ -3,11 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { OrderPipelineStack } from '../examples/order-pipeline-stack';
-import { synthesizedHandlerOf } from './support/cloud-assembly';
-import { deployToFake, FakeDeployment } from './support/deploy-to-fake';
-import { EventSourceMapping } from './support/event-source-mapping';
-import { executionArn, failureEvent } from './support/events';
-import { FakeAws } from './support/fake-aws/server';
+import { synthesizedHandlerOf } from '../tools/cloud-assembly';
+import { deployToFake, FakeDeployment } from '../tools/deploy-to-fake';
+import { EventSourceMapping } from '../tools/event-source-mapping';
+import { executionArn, failureEvent } from '../tools/events';
+import { FakeAws } from '../tools/fake-aws/server';
 import { runBundle } from './support/run-bundle';
 
 const MINUTE = 60_000;

@@ -1,7 +1,7 @@
 import { Backoff, ErrorFilter } from '../../src';
-import { autoRedriveTemplate } from '../../test/support/auto-redrive-template';
-import { deployToFake } from '../../test/support/deploy-to-fake';
-import { FakeAws } from '../../test/support/fake-aws/server';
+import { autoRedriveTemplate } from '../../tools/auto-redrive-template';
+import { deployToFake } from '../../tools/deploy-to-fake';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 /**
  * The benchmarks' "deployment": the construct synthesized (Backoff.none(), every error allowed) and

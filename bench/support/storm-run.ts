@@ -3,13 +3,13 @@ import { performance } from 'perf_hooks';
 import { OUR_BUNDLE } from './bundles';
 import { median, Spread, spreadOf } from './stats';
 import { AutoRedriveProps } from '../../src';
-import { autoRedriveTemplate } from '../../test/support/auto-redrive-template';
-import { Containers } from '../../test/support/containers';
-import { deployToFake } from '../../test/support/deploy-to-fake';
-import { EventSourceMapping, SqsRecord } from '../../test/support/event-source-mapping';
-import { executionArn, failureEvent } from '../../test/support/events';
-import { ScaledClock } from '../../test/support/fake-aws/clock';
-import { FakeAws } from '../../test/support/fake-aws/server';
+import { autoRedriveTemplate } from '../../tools/auto-redrive-template';
+import { Containers } from '../../tools/containers';
+import { deployToFake } from '../../tools/deploy-to-fake';
+import { EventSourceMapping, SqsRecord } from '../../tools/event-source-mapping';
+import { executionArn, failureEvent } from '../../tools/events';
+import { ScaledClock } from '../../tools/fake-aws/clock';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 /** A token bucket in the quotas' terms: burst, and refill per (virtual) second. */
 export interface Bucket {

@@ -2,7 +2,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { loadOnce } from './load-once';
+import { loadOnce } from '../../core/load-once';
 
 export interface ClientTimeouts {
   readonly connectionTimeout: number;

@@ -1,14 +1,6 @@
+import type { SchedulingConfig } from '../../core/scheduler';
 import { BackoffSpec, ENV, HandlerPolicy } from '../../src/shared/contract';
 import { errorPatternProblem } from '../../src/shared/error-pattern';
-
-/** Where delayed and put-off redrives are kept, and where they are sent when due. */
-export interface SchedulingConfig {
-  readonly scheduleGroup: string;
-  readonly schedulerRoleArn: string;
-  readonly deadLetterQueueArn: string;
-  /** The intake queue: the target of every one-time schedule. */
-  readonly intakeQueueArn: string;
-}
 
 /** What the handler is configured with, read once from its environment. */
 export interface HandlerConfig {

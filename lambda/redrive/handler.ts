@@ -1,17 +1,17 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { HandlerConfig } from './config';
 import { Deadline, DeadlineError, RemainingTime } from './deadline';
-import { parseFailureEvent } from './failure-event';
 import { BatchResponse, handleBatch, IntakeMessage } from './intake';
-import { loadOnce } from './load-once';
-import { Outcome } from './outcome';
-import { PathDependencies, redrivePath } from './redrive-path';
 import { Reporter } from './report';
-import { BadEventError, RedriveRequest } from './request';
-import { isScheduledRedrive, parseScheduledRedrive } from './scheduled-redrive';
 import type { SweepLimits, SweepOutcome } from './sweep';
-import { isSweep, parseSweep } from './sweep-request';
 import { TraceAnnotations, TraceMarker } from './tracing';
+import { parseFailureEvent } from '../../core/failure-event';
+import { loadOnce } from '../../core/load-once';
+import { Outcome } from '../../core/outcome';
+import { PathDependencies, redrivePath } from '../../core/redrive-path';
+import { BadEventError, RedriveRequest } from '../../core/request';
+import { isScheduledRedrive, parseScheduledRedrive } from '../../core/scheduled-redrive';
+import { isSweep, parseSweep } from '../../core/sweep-request';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
 
 /** Loaded when first used: most invocations never write to the dead-letter queue, and only the sweep's own invocations sweep. */

@@ -1,5 +1,5 @@
 import { Deadline, RemainingTime, startDeadline } from './deadline';
-import { describeValue, isRecord } from './request';
+import { describeValue, isRecord } from '../../core/request';
 
 /** One message of the intake queue, as the handler sees it. */
 export interface IntakeMessage {

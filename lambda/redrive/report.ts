@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { errorMessage, errorName } from './aws-errors';
-import { loadOnce } from './load-once';
-import { MAX_CAUSE_LENGTH, Outcome, truncate } from './outcome';
+import { errorMessage, errorName } from '../../core/aws-errors';
+import { loadOnce } from '../../core/load-once';
+import { MAX_CAUSE_LENGTH, Outcome, truncate } from '../../core/outcome';
 import {
   DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, ScheduleReason, SkipReason,
 } from '../../src/shared/contract';

@@ -1,25 +1,25 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DEFAULT_TIMEOUTS } from './aws-clients';
-import { classifyFailure, errorName } from './aws-errors';
 import { Deadline, RemainingTime, WORK_STOPS_BEFORE_TIMEOUT_MS } from './deadline';
-import { policySkip } from './decide';
-import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from './execution-arn';
-import { sweepScheduleName } from './idempotency';
-import { loadOnce } from './load-once';
-import { Outcome } from './outcome';
-import { Pacer, sleep } from './pacer';
-import { PathDependencies, redrivePath } from './redrive-path';
 import { Reporter } from './report';
-import { RedriveRequest } from './request';
-import { listExecutionsPage, ListedExecution, listStateMachinesPage, Page } from './step-functions';
-import { MAX_SWEEP_CONTINUATIONS, SweepRequest } from './sweep-request';
+import { classifyFailure, errorName } from '../../core/aws-errors';
+import { policySkip } from '../../core/decide';
+import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../../core/execution-arn';
+import { sweepScheduleName } from '../../core/idempotency';
+import { loadOnce } from '../../core/load-once';
+import { Outcome } from '../../core/outcome';
+import { Pacer, sleep } from '../../core/pacer';
+import { PathDependencies, redrivePath } from '../../core/redrive-path';
+import { RedriveRequest } from '../../core/request';
+import { listExecutionsPage, ListedExecution, listStateMachinesPage, Page } from '../../core/step-functions';
+import { MAX_SWEEP_CONTINUATIONS, SweepRequest } from '../../core/sweep-request';
 import {
   DeadLetterReason, LIBRARY_SOURCE, ScheduleReason, SkipReason, SWEEP_DETAIL_TYPE, SweepCursor, SweepPayload, SweepSelection,
 } from '../../src/shared/contract';
 import { ApiQuota, MAX_LIST_PAGE_SIZE, STEP_FUNCTIONS_QUOTAS } from '../../src/shared/limits';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const schedules = loadOnce(() => require('./scheduler') as typeof import('./scheduler'));
+const schedules = loadOnce(() => require('../../core/scheduler') as typeof import('../../core/scheduler'));
 
 /** Time kept for the follow-up's CreateSchedule (one attempt) before the work deadline. */
 const FOLLOW_UP_RESERVE_MS = DEFAULT_TIMEOUTS.requestTimeout;

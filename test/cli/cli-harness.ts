@@ -2,10 +2,10 @@ import { ChildProcess, spawn } from 'child_process';
 import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { executionArn, STATE_MACHINE_ARN_PREFIX } from '../support/events';
-import { ScaledClock } from '../support/fake-aws/clock';
-import { FakeAws } from '../support/fake-aws/server';
-import { FakeExecution } from '../support/fake-aws/step-functions';
+import { executionArn, STATE_MACHINE_ARN_PREFIX } from '../../tools/events';
+import { ScaledClock } from '../../tools/fake-aws/clock';
+import { FakeAws } from '../../tools/fake-aws/server';
+import { FakeExecution } from '../../tools/fake-aws/step-functions';
 
 /** The bundled CLI, as the package's bin runs it (built by the test task before the tests). */
 export const CLI_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'cli', 'index', 'index.js');

@@ -1,6 +1,6 @@
 import { addExecution, runCli, fakePerTest } from './cli-harness';
-import { executionArn, failureEvent } from '../support/events';
-import { FakeAws } from '../support/fake-aws/server';
+import { executionArn, failureEvent } from '../../tools/events';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 /** A queue URL as SQS gives it: the real host, which the endpoint variables must override. */
 const AWS_QUEUE_HOST = 'https://sqs.us-east-1.amazonaws.com';

@@ -1,6 +1,6 @@
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { errorOf, useFakeAws } from '../fake-aws/sdk-environment';
-import { md5OfMessageAttributes } from '../support/fake-aws/sqs';
+import { md5OfMessageAttributes } from '../../tools/fake-aws/sqs';
+import { errorOf, useFakeAws } from '../tools/fake-aws/sdk-environment';
 
 describe('the fake SQS: ReceiveMessage, DeleteMessage, ChangeMessageVisibility through the real SDK', () => {
   const fake = useFakeAws();

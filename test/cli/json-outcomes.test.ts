@@ -1,6 +1,6 @@
 import { ChildProcess } from 'child_process';
 import { addExecution, CliRun, runCli, fakePerTest } from './cli-harness';
-import { FakeAws } from '../support/fake-aws/server';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 /** With --json, stdout is exactly one JSON document, whatever the outcome. */
 function document(run: CliRun): any {

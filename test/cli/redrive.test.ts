@@ -1,9 +1,9 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import { addExecution, addStateMachine, runCli, fakePerTest, stateMachineArn } from './cli-harness';
-import { redriveClientToken } from '../../lambda/redrive/idempotency';
-import { executionArn } from '../support/events';
-import { FakeAws } from '../support/fake-aws/server';
+import { redriveClientToken } from '../../core/idempotency';
+import { executionArn } from '../../tools/events';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 const DAY = 24 * 60 * 60 * 1000;
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version;

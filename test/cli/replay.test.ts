@@ -1,8 +1,8 @@
 import { addExecution, runCli, startFake } from './cli-harness';
 import { runCliInTerminal } from './terminal-harness';
 import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE } from '../../src/shared/contract';
-import { executionArn, failureEvent } from '../support/events';
-import { FakeAws } from '../support/fake-aws/server';
+import { executionArn, failureEvent } from '../../tools/events';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 const orders = (name: string) => executionArn('orders', name);
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:redrive-handler';

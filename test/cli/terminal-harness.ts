@@ -3,7 +3,7 @@ import { mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { CLI_BUNDLE } from './cli-harness';
-import { FakeAws } from '../support/fake-aws/server';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 /** What a person types when the screen shows something: the first prompt that matches gets the keys. */
 export interface Keystrokes {

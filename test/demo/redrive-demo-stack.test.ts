@@ -3,8 +3,8 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { WorkflowStandIn } from '../../examples/demo/local/workflow-stand-in';
 import { RedriveDemoStack } from '../../examples/demo/redrive-demo-stack';
-import { deployToFake } from '../support/deploy-to-fake';
-import { FakeAws } from '../support/fake-aws/server';
+import { deployToFake } from '../../tools/deploy-to-fake';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 function synthesize() {
   const app = new App();

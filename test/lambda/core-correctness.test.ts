@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { redriveClientToken } from '../../lambda/redrive/idempotency';
-import { REPLAY_MARGIN_MS } from '../../lambda/redrive/redrive-path';
+import { redriveClientToken } from '../../core/idempotency';
+import { REPLAY_MARGIN_MS } from '../../core/redrive-path';
 import { Backoff } from '../../src';
-import { executionArn, failureEvent } from '../support/events';
+import { executionArn, failureEvent } from '../../tools/events';
 import { startHandler } from '../support/handler-harness';
 
 /**

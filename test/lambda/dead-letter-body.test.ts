@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { deadLetterBody, sqsSafeJson } from '../../lambda/redrive/sqs';
 import { DeadLetterMessage, DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
 import { MAX_SQS_MESSAGE_BYTES } from '../../src/shared/limits';
-import { failureEvent } from '../support/events';
+import { failureEvent } from '../../tools/events';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:run-1';
 const message = (event: unknown, overrides: Partial<DeadLetterMessage> = {}): DeadLetterMessage => ({

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { BackoffSpec, ENV } from '../../src/shared/contract';
-import { executionArn, failureEvent } from '../support/events';
+import { executionArn, failureEvent } from '../../tools/events';
 import { startHandler } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;

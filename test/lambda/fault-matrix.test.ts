@@ -1,6 +1,6 @@
 import { BackoffSpec, HandlerPolicy } from '../../src/shared/contract';
-import { executionArn, failureEvent } from '../support/events';
-import { Fault } from '../support/fake-aws/faults';
+import { executionArn, failureEvent } from '../../tools/events';
+import { Fault } from '../../tools/fake-aws/faults';
 import { startHandler } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { executionArn, failureEvent } from '../support/events';
+import { executionArn, failureEvent } from '../../tools/events';
 import { startHandler } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;

@@ -1,6 +1,6 @@
 import { Backoff } from '../../src';
-import { executionArn, failureEvent, REGION, ACCOUNT } from '../support/events';
-import { Fault } from '../support/fake-aws/faults';
+import { executionArn, failureEvent, REGION, ACCOUNT } from '../../tools/events';
+import { Fault } from '../../tools/fake-aws/faults';
 import { startHandler } from '../support/handler-harness';
 
 /**

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
-import { parseFailureEvent } from '../../lambda/redrive/failure-event';
-import { executionArn, failureEvent } from '../support/events';
+import { parseFailureEvent } from '../../core/failure-event';
+import { executionArn, failureEvent } from '../../tools/events';
 import { startHandler } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;

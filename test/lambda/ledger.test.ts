@@ -1,9 +1,9 @@
-import { redriveClientToken } from '../../lambda/redrive/idempotency';
-import { Outcome } from '../../lambda/redrive/outcome';
-import { REPLAY_MARGIN_MS } from '../../lambda/redrive/redrive-path';
+import { redriveClientToken } from '../../core/idempotency';
+import { Outcome } from '../../core/outcome';
+import { REPLAY_MARGIN_MS } from '../../core/redrive-path';
 import { BackoffSpec } from '../../src/shared/contract';
-import { executionArn, failureEvent } from '../support/events';
-import { Fault } from '../support/fake-aws/faults';
+import { executionArn, failureEvent } from '../../tools/events';
+import { Fault } from '../../tools/fake-aws/faults';
 import { startHandler } from '../support/handler-harness';
 import { seededRandom } from '../support/prng';
 

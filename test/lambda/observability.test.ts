@@ -1,5 +1,5 @@
 import { BackoffSpec } from '../../src/shared/contract';
-import { executionArn, failureEvent } from '../support/events';
+import { executionArn, failureEvent } from '../../tools/events';
 import { HarnessOptions, startHandler as startHarness } from '../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;

@@ -1,4 +1,4 @@
-import { ACCOUNT, REGION, executionArn, failureEvent } from '../support/events';
+import { ACCOUNT, REGION, executionArn, failureEvent } from '../../tools/events';
 import { startHandler } from '../support/handler-harness';
 
 /**

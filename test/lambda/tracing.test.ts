@@ -1,5 +1,5 @@
 import { NO_TRACING, TraceAnnotations, TraceMarker, traceMarker } from '../../lambda/redrive/tracing';
-import { executionArn, failureEvent } from '../support/events';
+import { executionArn, failureEvent } from '../../tools/events';
 import { startHandler } from '../support/handler-harness';
 
 /** Records the annotations the handler asks for, as the Tracer would put them on the subsegment. */

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { autoRedriveTemplate } from './auto-redrive-template';
-import { resolveIntrinsics } from './cfn-intrinsics';
-import { deployToFake, FakeDeployment } from './deploy-to-fake';
-import { EventSourceMapping } from './event-source-mapping';
-import { ACCOUNT, REGION } from './events';
-import { FakeAws } from './fake-aws/server';
+import { autoRedriveTemplate } from '../../tools/auto-redrive-template';
+import { resolveIntrinsics } from '../../tools/cfn-intrinsics';
+import { deployToFake, FakeDeployment } from '../../tools/deploy-to-fake';
+import { EventSourceMapping } from '../../tools/event-source-mapping';
+import { ACCOUNT, REGION } from '../../tools/events';
+import { FakeAws } from '../../tools/fake-aws/server';
 import { startDeadline } from '../../lambda/redrive/deadline';
 import { dependenciesFromEnvironment } from '../../lambda/redrive/dependencies';
 import { createHandler, createTriggerHandler, InvocationContext } from '../../lambda/redrive/handler';

@@ -1,9 +1,9 @@
 import { Story, clockTime } from './story';
 import { RunEnd, WorkflowStandIn } from './workflow-stand-in';
-import { Invocation } from '../../../test/support/containers';
-import { FakeDeployment } from '../../../test/support/deploy-to-fake';
-import { EventSourceMapping } from '../../../test/support/event-source-mapping';
-import { FakeAws } from '../../../test/support/fake-aws/server';
+import { Invocation } from '../../../tools/containers';
+import { FakeDeployment } from '../../../tools/deploy-to-fake';
+import { EventSourceMapping } from '../../../tools/event-source-mapping';
+import { FakeAws } from '../../../tools/fake-aws/server';
 
 /** Real milliseconds a run may take before it gives up. */
 const REAL_TIME_LIMIT_MS = 60_000;

@@ -3,11 +3,11 @@ import { App } from 'aws-cdk-lib';
 import { DemoRun } from './demo-run';
 import { Story } from './story';
 import { WorkflowStandIn } from './workflow-stand-in';
-import { synthesizedHandlerOf } from '../../../test/support/cloud-assembly';
-import { Containers } from '../../../test/support/containers';
-import { deployToFake } from '../../../test/support/deploy-to-fake';
-import { ScaledClock } from '../../../test/support/fake-aws/clock';
-import { FakeAws } from '../../../test/support/fake-aws/server';
+import { synthesizedHandlerOf } from '../../../tools/cloud-assembly';
+import { Containers } from '../../../tools/containers';
+import { deployToFake } from '../../../tools/deploy-to-fake';
+import { ScaledClock } from '../../../tools/fake-aws/clock';
+import { FakeAws } from '../../../tools/fake-aws/server';
 import { RedriveDemoStack } from '../redrive-demo-stack';
 
 /**

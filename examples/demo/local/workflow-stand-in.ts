@@ -1,8 +1,8 @@
 import * as vm from 'vm';
 import { Definition, definitionOf, referencedId, TaskState } from './state-machine-definition';
-import { failureEvent } from '../../../test/support/events';
-import { FakeAws } from '../../../test/support/fake-aws/server';
-import { FakeExecution } from '../../../test/support/fake-aws/step-functions';
+import { failureEvent } from '../../../tools/events';
+import { FakeAws } from '../../../tools/fake-aws/server';
+import { FakeExecution } from '../../../tools/fake-aws/step-functions';
 
 /** How one run of an execution (the first, or a redriven one) ended. */
 export interface RunEnd {

@@ -1,5 +1,5 @@
 import { ErrorFilter } from '../../../src';
-import { executionArn, failureEvent } from '../../support/events';
+import { executionArn, failureEvent } from '../../../tools/events';
 import { startHandler } from '../../support/handler-harness';
 
 /** Fields of the event may be missing or null beyond executionArn and status. */

@@ -1,4 +1,4 @@
-import { executionArn, failureEvent } from '../../support/events';
+import { executionArn, failureEvent } from '../../../tools/events';
 import { startHandler } from '../../support/handler-harness';
 
 /**

@@ -1,4 +1,4 @@
-import { executionArn, failureEvent } from '../../support/events';
+import { executionArn, failureEvent } from '../../../tools/events';
 import { startHandler } from '../../support/handler-harness';
 
 /** A copy of the event that was just redriven, delivered again one after another. */

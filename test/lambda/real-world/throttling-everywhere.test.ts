@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Backoff } from '../../../src';
-import { executionArn, failureEvent } from '../../support/events';
+import { executionArn, failureEvent } from '../../../tools/events';
 import { startHandler } from '../../support/handler-harness';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
-import { Decision, decide, errorAllowed, isFresh, policySkip, sinceFailureSkip } from '../../lambda/redrive/decide';
-import { redriveDelaySeconds } from '../../lambda/redrive/delay';
-import { putOffScheduleName, redriveClientToken, redriveScheduleName } from '../../lambda/redrive/idempotency';
-import { ExecutionFacts, RedriveRequest } from '../../lambda/redrive/request';
+import { Decision, decide, errorAllowed, isFresh, policySkip, sinceFailureSkip } from '../../core/decide';
+import { redriveDelaySeconds } from '../../core/delay';
+import { putOffScheduleName, redriveClientToken, redriveScheduleName } from '../../core/idempotency';
+import { ExecutionFacts, RedriveRequest } from '../../core/request';
 import { BackoffSpec, ErrorFilterSpec, HandlerPolicy } from '../../src/shared/contract';
 import { CLIENT_TOKEN_MEMORY, FRESH_EVENT_MS, REDRIVE_WINDOW_MS } from '../../src/shared/limits';
 

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
-import { BadEventError } from '../../lambda/redrive/request';
-import { isScheduledRedrive, parseScheduledRedrive } from '../../lambda/redrive/scheduled-redrive';
+import { BadEventError } from '../../core/request';
+import { isScheduledRedrive, parseScheduledRedrive } from '../../core/scheduled-redrive';
 import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/shared/contract';
-import { failureEvent } from '../support/events';
+import { failureEvent } from '../../tools/events';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:run-1';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:orders';

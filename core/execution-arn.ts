@@ -1,4 +1,4 @@
-import { nameProblem } from '../../src/shared/names';
+import { nameProblem } from '../src/shared/names';
 
 /** The parts of a Step Functions execution ARN. */
 export interface ExecutionArnParts {

@@ -1,15 +1,14 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { classifyFailure, errorMessage, errorName } from './aws-errors';
-import { SchedulingConfig } from './config';
 import { Decision, decide, isFresh, policySkip, sinceFailureSkip, skipped, Skip } from './decide';
 import { redriveClientToken, putOffScheduleName, redriveScheduleName } from './idempotency';
 import { loadOnce } from './load-once';
 import { Outcome } from './outcome';
 import { ExecutionFacts, RedriveRequest } from './request';
-import type { CreatedSchedule } from './scheduler';
+import type { CreatedSchedule, SchedulingConfig } from './scheduler';
 import { describeExecution, redriveExecution } from './step-functions';
-import { HandlerPolicy, ScheduleReason, SkipReason } from '../../src/shared/contract';
+import { HandlerPolicy, ScheduleReason, SkipReason } from '../src/shared/contract';
 
 export interface PathDependencies {
   readonly policy: HandlerPolicy;

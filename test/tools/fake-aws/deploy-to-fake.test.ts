@@ -2,8 +2,8 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { errorOf, useFakeAws } from './sdk-environment';
-import { resolveIntrinsics } from '../support/cfn-intrinsics';
-import { deployToFake } from '../support/deploy-to-fake';
+import { resolveIntrinsics } from '../../../tools/cfn-intrinsics';
+import { deployToFake } from '../../../tools/deploy-to-fake';
 
 const ACCOUNT = '123456789012';
 const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });

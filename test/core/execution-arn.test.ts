@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../../lambda/redrive/execution-arn';
+import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../../core/execution-arn';
 
 const ACCOUNT = '123456789012';
 const arn = (stateMachinePart: string, executionName = 'run-1', partition = 'aws', region = 'us-east-1', account = ACCOUNT) =>

@@ -1,6 +1,6 @@
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from './execution-arn';
 import { BadEventError, describeValue, isCount, isRecord, RedriveRequest } from './request';
-import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from '../../src/shared/contract';
+import { EXECUTION_EVENT_DETAIL_TYPE, EXECUTION_EVENT_SOURCE } from '../src/shared/contract';
 
 const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 export const MAX_EVENT_ID_LENGTH = 128;

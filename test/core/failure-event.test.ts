@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
-import { MAX_EVENT_ID_LENGTH, parseFailureEvent } from '../../lambda/redrive/failure-event';
-import { BadEventError } from '../../lambda/redrive/request';
-import { executionArn, failureEvent } from '../support/events';
+import { MAX_EVENT_ID_LENGTH, parseFailureEvent } from '../../core/failure-event';
+import { BadEventError } from '../../core/request';
+import { executionArn, failureEvent } from '../../tools/events';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:4a5b6c7d-1111-2222-3333-444455556666';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:orders';

@@ -3,7 +3,7 @@ import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-schedule
 import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { errorOf, useFakeAws } from './sdk-environment';
-import { FakeIam, matchesWildcard } from '../support/fake-aws/iam';
+import { FakeIam, matchesWildcard } from '../../../tools/fake-aws/iam';
 
 const ACCOUNT = '123456789012';
 const executionArn = (stateMachine: string, name: string) => `arn:aws:states:us-east-1:${ACCOUNT}:execution:${stateMachine}:${name}`;

@@ -1,9 +1,9 @@
 import { describeValue, BadEventError, isCount, isRecord } from './request';
 import {
   LIBRARY_SOURCE, SCHEDULED_TIME_PLACEHOLDER, SWEEP_DETAIL_TYPE, SWEEP_STATUSES, SweepCursor, SweepDetail, SweepSelection,
-} from '../../src/shared/contract';
-import { REDRIVE_WINDOW_MS } from '../../src/shared/limits';
-import { nameProblem } from '../../src/shared/names';
+} from '../src/shared/contract';
+import { REDRIVE_WINDOW_MS } from '../src/shared/limits';
+import { nameProblem } from '../src/shared/names';
 
 /** A sweep run continues at most this many times after its first invocation, then stops and says where. */
 export const MAX_SWEEP_CONTINUATIONS = 100;

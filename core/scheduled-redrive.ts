@@ -1,7 +1,7 @@
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from './execution-arn';
 import { MAX_EVENT_ID_LENGTH } from './failure-event';
 import { BadEventError, describeValue, isCount, isRecord, RedriveRequest } from './request';
-import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduleReason } from '../../src/shared/contract';
+import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduleReason } from '../src/shared/contract';
 
 /** True for what a redrive schedule delivers, as opposed to a Step Functions event. */
 export function isScheduledRedrive(raw: unknown): boolean {

@@ -1,7 +1,7 @@
 import { performance } from 'perf_hooks';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { useFakeAws } from './sdk-environment';
-import { ScaledClock } from '../support/fake-aws/clock';
+import { ScaledClock } from '../../../tools/fake-aws/clock';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:order-1';
 

@@ -1,4 +1,4 @@
-import { DeadLetterReason, ScheduleReason, SkipReason } from '../../src/shared/contract';
+import { DeadLetterReason, ScheduleReason, SkipReason } from '../src/shared/contract';
 
 /** How the handler finished with one trigger. A thrown error is the fifth way: Lambda retries, then the DLQ. */
 export type Outcome =

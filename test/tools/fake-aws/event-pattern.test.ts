@@ -1,4 +1,4 @@
-import { matchesPattern } from '../support/fake-aws/event-pattern';
+import { matchesPattern } from '../../../tools/fake-aws/event-pattern';
 
 describe('the local endpoint\'s event-pattern matching', () => {
   const event = { 'source': 'aws.states', 'detail-type': 'Step Functions Execution Status Change', 'detail': { status: 'FAILED', stateMachineArn: 'arn:aws:states:us-east-1:1:stateMachine:orders-eu', tags: ['a', 'b'] } };

@@ -1,4 +1,4 @@
-import { BackoffSpec } from '../../src/shared/contract';
+import { BackoffSpec } from '../src/shared/contract';
 
 /**
  * The delay, in seconds, before the redrive that follows a failure with `redriveCount`:

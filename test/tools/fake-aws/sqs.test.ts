@@ -1,6 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { errorOf, useFakeAws } from './sdk-environment';
-import { firstInvalidCharacter, MAX_MESSAGE_BYTES, queueArnOf } from '../support/fake-aws/sqs';
+import { firstInvalidCharacter, MAX_MESSAGE_BYTES, queueArnOf } from '../../../tools/fake-aws/sqs';
 
 describe('SQS SendMessage: the documented character and size rules', () => {
   const fake = useFakeAws();

@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { errorOf, setEnvironment, useFakeAws } from './sdk-environment';
-import { FakeAws } from '../support/fake-aws/server';
+import { FakeAws } from '../../../tools/fake-aws/server';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:order-1';
 const describe_ = (client: SFNClient, abortSignal?: AbortSignal) =>

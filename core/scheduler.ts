@@ -1,9 +1,17 @@
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SchedulingConfig } from './config';
-import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../../src/shared/contract';
+import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../src/shared/contract';
 
 /** Scheduler retries sending to the intake queue for a day, then keeps the payload in the DLQ. */
 const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 };
+
+/** Where delayed and put-off redrives are kept, and where they are sent when due. */
+export interface SchedulingConfig {
+  readonly scheduleGroup: string;
+  readonly schedulerRoleArn: string;
+  readonly deadLetterQueueArn: string;
+  /** The intake queue: the target of every one-time schedule. */
+  readonly intakeQueueArn: string;
+}
 
 export interface CreatedSchedule {
   readonly scheduleName: string;

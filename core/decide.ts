@@ -1,8 +1,8 @@
 import { redriveDelaySeconds } from './delay';
 import { ExecutionFacts, RedriveRequest } from './request';
-import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../../src/shared/contract';
-import { matchesAnyErrorPattern } from '../../src/shared/error-pattern';
-import { CLIENT_TOKEN_MEMORY, FRESH_EVENT_MS, REDRIVE_WINDOW_MS } from '../../src/shared/limits';
+import { ErrorFilterSpec, HandlerPolicy, SkipReason } from '../src/shared/contract';
+import { matchesAnyErrorPattern } from '../src/shared/error-pattern';
+import { CLIENT_TOKEN_MEMORY, FRESH_EVENT_MS, REDRIVE_WINDOW_MS } from '../src/shared/limits';
 
 export type Skip = { readonly action: 'SKIP'; readonly reason: SkipReason; readonly detail: string };
 

@@ -1,4 +1,4 @@
-import { ApiQuota } from '../../src/shared/limits';
+import { ApiQuota } from '../src/shared/limits';
 
 /** By default, the slowest a pacer slows down to after throttling: this fraction of its starting rate. */
 const SLOWEST_FRACTION = 1 / 16;

@@ -1,4 +1,4 @@
-import { FakeAws } from '../support/fake-aws/server';
+import { FakeAws } from '../../../tools/fake-aws/server';
 
 /** Sets `variables` in process.env; the function it returns puts back what was there. */
 export function setEnvironment(variables: Record<string, string>): () => void {

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ACCOUNT, REGION, STATE_MACHINE_ARN_PREFIX } from './events';
-import { AutoRedrive, AutoRedriveProps } from '../../src';
+import { AutoRedrive, AutoRedriveProps } from '../src';
 
 const templates = new Map<string, any>();
 

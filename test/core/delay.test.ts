@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { redriveDelaySeconds } from '../../lambda/redrive/delay';
+import { redriveDelaySeconds } from '../../core/delay';
 import { BackoffSpec } from '../../src/shared/contract';
 
 const exponential = (overrides: Partial<BackoffSpec> = {}): BackoffSpec =>
