@@ -1,5 +1,6 @@
-import { DEFAULT_MAX_REDRIVES, DEFAULT_RATE, DEFAULT_VISIBILITY_TIMEOUT, MAX_RATE } from './options';
+import { DEFAULT_RATE, DEFAULT_VISIBILITY_TIMEOUT, MAX_RATE } from './options';
 import { SLOWEST_RATE } from './plan-and-act';
+import { DEFAULT_MAX_REDRIVES, DEFAULT_STATUSES } from '../src/shared/contract';
 
 export const BIN = 'cdk-stepfunctions-redrive';
 
@@ -13,7 +14,7 @@ const AWS = `AWS credentials and Region come from the standard AWS SDK configura
 AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO, AWS_ENDPOINT_URL.`;
 
 const POLICY = `  --status <list>           statuses to redrive: FAILED, TIMED_OUT, ABORTED, comma-separated or
-                            repeated (default FAILED,TIMED_OUT)
+                            repeated (default ${DEFAULT_STATUSES.join(',')})
   --error <pattern>         redrive only executions whose error matches (repeatable; exact names or
                             * wildcards: 'Lambda.*', '*Timeout')
   --exclude-error <pattern> never redrive these errors (repeatable). Without --error: every error

@@ -1,15 +1,13 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { UsageError } from './errors';
 import { SLOWEST_RATE } from './plan-and-act';
-import { ErrorFilterSpec, HandlerPolicy } from '../src/shared/contract';
+import { DEFAULT_MAX_REDRIVES, DEFAULT_STATUSES, ErrorFilterSpec, HandlerPolicy } from '../src/shared/contract';
 import { errorPatternProblem } from '../src/shared/error-pattern';
 import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from '../src/shared/limits';
 import { nameProblem } from '../src/shared/names';
 import { ERRORS_REDRIVE_CANNOT_FIX } from '../src/shared/unfixable-errors';
 
 export const REDRIVABLE_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
-export const DEFAULT_STATUSES = ['FAILED', 'TIMED_OUT'];
-export const DEFAULT_MAX_REDRIVES = 3;
 /** Redrives per second: far under RedriveExecution's refill (150 to 300 a second) and DescribeExecution's (10 to 15). */
 export const DEFAULT_RATE = 5;
 export const MAX_RATE = 100;
@@ -183,7 +181,7 @@ function parsePolicyOptions(values: Record<string, string | string[] | boolean |
     }
   }
   return {
-    statuses: statuses.length > 0 ? statuses : DEFAULT_STATUSES,
+    statuses: statuses.length > 0 ? statuses : [...DEFAULT_STATUSES],
     maxRedrives,
     errorFilter: errorFilterOf(allow, exclude),
     excludeErrors: allow.length > 0 ? unique(exclude) : [],

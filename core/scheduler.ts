@@ -1,8 +1,9 @@
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { LIBRARY_SOURCE, SCHEDULED_REDRIVE_DETAIL_TYPE, ScheduledRedrive } from '../src/shared/contract';
+import { MAX_DELIVERY_EVENT_AGE_SECONDS, MAX_DELIVERY_RETRY_ATTEMPTS } from '../src/shared/limits';
 
 /** Scheduler retries sending to the intake queue for a day, then keeps the payload in the DLQ. */
-const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 };
+const SCHEDULE_RETRY_POLICY = { MaximumRetryAttempts: MAX_DELIVERY_RETRY_ATTEMPTS, MaximumEventAgeInSeconds: MAX_DELIVERY_EVENT_AGE_SECONDS };
 
 /** Where delayed and put-off redrives are kept, and where they are sent when due. */
 export interface SchedulingConfig {

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { BackoffSpec } from './shared/contract';
-import { REDRIVE_WINDOW_MS } from './shared/limits';
+import { REDRIVE_WINDOW_SECONDS } from './shared/limits';
 
 /**
  * Properties of an exponential backoff.
@@ -38,7 +38,6 @@ export interface ExponentialBackoffProps {
 }
 
 const MIN_DELAY_SECONDS = 1;
-const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
 
 /**
  * How long AutoRedrive waits before it redrives a failed execution.

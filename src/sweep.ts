@@ -1,5 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { REDRIVE_WINDOW_MS } from './shared/limits';
+import { REDRIVE_WINDOW_SECONDS } from './shared/limits';
 
 /**
  * Options of a recurring sweep.
@@ -34,7 +34,6 @@ const MIN_INTERVAL = Duration.minutes(5);
 const MAX_INTERVAL = Duration.days(7);
 const DEFAULT_LOOK_BACK_INTERVALS = 3;
 const DEFAULT_QUOTA_SHARE = 0.5;
-const REDRIVE_WINDOW_SECONDS = REDRIVE_WINDOW_MS / 1000;
 
 /**
  * A recurring sweep for failures whose Step Functions events were missed.

@@ -2,11 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { AutoRedriveProps } from '../auto-redrive-props';
 import { Backoff } from '../backoff';
 import { ErrorFilter } from '../error-filter';
-import { RedrivableStatus } from '../redrivable-status';
-import { HandlerPolicy } from '../shared/contract';
+import { DEFAULT_MAX_REDRIVES, DEFAULT_STATUSES, HandlerPolicy } from '../shared/contract';
 
-const DEFAULT_MAX_REDRIVES = 3;
-const DEFAULT_STATUSES = [RedrivableStatus.FAILED, RedrivableStatus.TIMED_OUT];
 const defaultErrorFilter = () => ErrorFilter.allExceptUnfixable();
 const defaultBackoff = () => Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) });
 
@@ -14,7 +11,7 @@ const defaultBackoff = () => Backoff.exponential({ initialDelay: Duration.minute
 export function handlerPolicy(props: AutoRedriveProps): HandlerPolicy {
   return {
     maxRedrives: props.maxRedrives ?? DEFAULT_MAX_REDRIVES,
-    statuses: [...new Set((props.statuses ?? DEFAULT_STATUSES).map((status) => status.value))],
+    statuses: props.statuses ? [...new Set(props.statuses.map((status) => status.value))] : [...DEFAULT_STATUSES],
     errorFilter: (props.errorFilter ?? defaultErrorFilter())._toSpec(),
     backoff: (props.backoff ?? defaultBackoff())._toSpec(),
     dryRun: props.dryRun ?? false,

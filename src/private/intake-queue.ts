@@ -8,14 +8,15 @@ import { Construct } from 'constructs';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { allowEventBridgeToUseKey } from './queue-encryption';
 import { grantSendOnly } from './send-to-queue';
-import { INTAKE_BATCH_SIZE, INTAKE_MAX_RECEIVE_COUNT, INTAKE_RETENTION_DAYS, INTAKE_VISIBILITY_TIMEOUT_FACTOR } from '../shared/limits';
+import {
+  INTAKE_BATCH_SIZE, INTAKE_MAX_RECEIVE_COUNT, INTAKE_RETENTION_DAYS, INTAKE_VISIBILITY_TIMEOUT_FACTOR,
+  MAX_DELIVERY_EVENT_AGE_SECONDS, MAX_DELIVERY_RETRY_ATTEMPTS,
+} from '../shared/limits';
 
 const EVENTS_SERVICE = 'events.amazonaws.com';
 /** SQS queue names are at most 80 characters. */
 const MAX_QUEUE_NAME_LENGTH = 80;
 /** EventBridge retries a delivery SQS refused (throttled, unavailable) for a day, then keeps the event in the dead-letter queue. */
-const DELIVERY_RETRY_ATTEMPTS = 185;
-const DELIVERY_MAX_EVENT_AGE = Duration.hours(24);
 
 export interface IntakeQueueProps {
   /** Where messages go after INTAKE_MAX_RECEIVE_COUNT receives, and where EventBridge keeps what it could not deliver. */
@@ -78,7 +79,7 @@ export class IntakeQueue extends Construct {
         return {
           arn: this.queue.queueArn,
           targetResource: this.queue,
-          retryPolicy: { maximumRetryAttempts: DELIVERY_RETRY_ATTEMPTS, maximumEventAgeInSeconds: DELIVERY_MAX_EVENT_AGE.toSeconds() },
+          retryPolicy: { maximumRetryAttempts: MAX_DELIVERY_RETRY_ATTEMPTS, maximumEventAgeInSeconds: MAX_DELIVERY_EVENT_AGE_SECONDS },
           deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
         };
       },

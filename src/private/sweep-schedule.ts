@@ -7,12 +7,12 @@ import { DelayedRedrives } from './delayed-redrives';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { Selection } from './selection';
 import { LIBRARY_SOURCE, SCHEDULED_TIME_PLACEHOLDER, SWEEP_DETAIL_TYPE, SweepPayload, SweepSelection } from '../shared/contract';
+import { MAX_DELIVERY_EVENT_AGE_SECONDS, MAX_DELIVERY_RETRY_ATTEMPTS } from '../shared/limits';
 import { Sweep } from '../sweep';
 
 /** Scheduler retries a payload it could not send, for at most one interval (the next sweep takes over), and at most a day. */
-const MAX_RETRY_ATTEMPTS = 185;
 const MIN_EVENT_AGE = Duration.minutes(1);
-const MAX_EVENT_AGE = Duration.days(1);
+const MAX_EVENT_AGE = Duration.seconds(MAX_DELIVERY_EVENT_AGE_SECONDS);
 
 export interface SweepScheduleProps {
   readonly sweep: Sweep;
@@ -55,7 +55,7 @@ export function createSweepSchedule(scope: Construct, id: string, props: SweepSc
       arn: props.intakeQueue.queueArn,
       roleArn: props.delayedRedrives.schedulerRole.roleArn,
       input: Stack.of(scope).toJsonString(payload),
-      retryPolicy: { maximumRetryAttempts: MAX_RETRY_ATTEMPTS, maximumEventAgeInSeconds: eventAge },
+      retryPolicy: { maximumRetryAttempts: MAX_DELIVERY_RETRY_ATTEMPTS, maximumEventAgeInSeconds: eventAge },
       deadLetterConfig: { arn: props.deadLetterQueue.queueArn },
     },
   });

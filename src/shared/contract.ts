@@ -62,6 +62,10 @@ export interface BackoffSpec {
   readonly jitter: boolean;
 }
 
+/** The policy's defaults, shared by the construct and the CLI. */
+export const DEFAULT_MAX_REDRIVES = 3;
+export const DEFAULT_STATUSES: readonly string[] = ['FAILED', 'TIMED_OUT'];
+
 /** The policy as the handler receives it. */
 export interface HandlerPolicy {
   readonly maxRedrives: number;

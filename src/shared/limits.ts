@@ -1,7 +1,8 @@
 /** AWS limits both the construct and the handler honour. */
 
 /** RedriveExecution accepts an execution up to 14 days after it stopped. */
-export const REDRIVE_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+export const REDRIVE_WINDOW_SECONDS = 14 * 24 * 60 * 60;
+export const REDRIVE_WINDOW_MS = REDRIVE_WINDOW_SECONDS * 1000;
 
 /** A Map Run can be redriven at most 1,000 times; the construct uses the same ceiling. */
 export const MAX_REDRIVES_LIMIT = 1000;
@@ -18,11 +19,7 @@ export const MAX_EVENT_PATTERN_LENGTH = 2048;
 /** IAM's limit on the size of one customer managed policy, white space excluded. */
 export const MAX_MANAGED_POLICY_LENGTH = 6144;
 
-/**
- * Step Functions remembers a RedriveExecution client token for 15 minutes, and only the last 10
- * tokens that redrove an execution.
- */
-export const CLIENT_TOKEN_TTL_MS = 15 * 60 * 1000;
+/** Step Functions remembers only the last 10 RedriveExecution client tokens that redrove an execution (for 15 minutes). */
 export const CLIENT_TOKEN_MEMORY = 10;
 
 /**
@@ -62,9 +59,6 @@ export const STEP_FUNCTIONS_QUOTAS = {
 /** ListExecutions and ListStateMachines return at most this many items per page. */
 export const MAX_LIST_PAGE_SIZE = 1000;
 
-/** An EventBridge Scheduler schedule's target Input may be up to 256 KB. */
-export const MAX_SCHEDULE_INPUT_BYTES = 256 * 1024;
-
 /** An SQS event source mapping's ScalingConfig.MaximumConcurrency: 2 to 1,000 invocations at once. */
 export const MIN_MAX_CONCURRENCY = 2;
 export const MAX_MAX_CONCURRENCY = 1000;
@@ -88,3 +82,10 @@ export const INTAKE_MAX_RECEIVE_COUNT = 10;
 
 /** How long the intake queue keeps a message nobody received: an outage of a day and more is buffered. */
 export const INTAKE_RETENTION_DAYS = 4;
+
+/**
+ * EventBridge and Scheduler retry a delivery their target refused at most 185 times and for at most
+ * a day (the most either allows), then keep it in the dead-letter queue.
+ */
+export const MAX_DELIVERY_RETRY_ATTEMPTS = 185;
+export const MAX_DELIVERY_EVENT_AGE_SECONDS = 24 * 60 * 60;
