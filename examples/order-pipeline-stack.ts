@@ -40,6 +40,6 @@ export class OrderPipelineStack extends Stack {
       errorFilter: ErrorFilter.deny([...ErrorFilter.unfixableErrors(), 'OrderRejected']),
     });
     const operations = new sns.Topic(this, 'Operations', { enforceSSL: true });
-    this.autoRedrive.onRedriveExhausted('TellOperations', { target: new targets.SnsTopic(operations) });
+    this.autoRedrive.onExhausted('TellOperations', { target: new targets.SnsTopic(operations) });
   }
 }

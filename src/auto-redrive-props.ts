@@ -220,7 +220,7 @@ export interface AutoRedriveProps {
   /**
    * Publish an outcome event after every decision, to the outcome event bus.
    *
-   * The events have the source `cdk-stepfunctions-redrive` and the detail-types `Redrive Started`,
+   * The events have the source `cdk-stepfunctions-redrive` and the detail-types `Execution Redriven`,
    * `Redrive Scheduled`, `Redrive Skipped`, `Redrive Exhausted` and `Redrive Failed`. They cost a
    * PutEvents call per decision, so they are published only when they are wanted: when one of this
    * construct's methods that make a rule for outcome events (on redrive exhausted, on outcome, ...)

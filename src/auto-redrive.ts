@@ -51,7 +51,7 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  *
  * const fiveMinutes = Backoff.fixed(Duration.minutes(5));
  * const redrive = new AutoRedrive(this, 'AutoRedrive', { stateMachines: [orders, payments], backoff: fiveMinutes });
- * redrive.onRedriveExhausted('OpenTicket', { target: new targets.SnsTopic(ticketsTopic) });
+ * redrive.onExhausted('OpenTicket', { target: new targets.SnsTopic(ticketsTopic) });
  *
  * @stability experimental
  */
@@ -180,7 +180,7 @@ export class AutoRedrive extends Construct {
     if (settings.alarms) {
       this.alarms = new AutoRedriveAlarms(this, 'Alarms', {
         deadLetterQueueDepth: this.metricDeadLetterQueueDepth(),
-        redrivesExhausted: this.metricRedrivesExhausted({ period: ALARM_PERIOD }),
+        redrivesExhausted: this.metricExhausted({ period: ALARM_PERIOD }),
         handlerErrors: this.handler.metricErrors({ period: ALARM_PERIOD }),
         intakeAge: this.metricIntakeQueueOldestMessageAge({ period: ALARM_PERIOD }),
       });
@@ -192,8 +192,8 @@ export class AutoRedrive extends Construct {
     if (settings.dashboard) {
       this.dashboard = createDashboard(this, 'Dashboard', {
         outcomes: [
-          this.metricRedrivesStarted(), this.metricRedrivesScheduled(), this.metricRedrivesSkipped(),
-          this.metricRedrivesExhausted(), this.metricRedriveFailures(), this.metricBadEvents(),
+          this.metricRedriven(), this.metricScheduled(), this.metricSkipped(),
+          this.metricExhausted(), this.metricFailed(), this.metricBadEvents(),
         ],
         deadLetterQueueDepth: this.metricDeadLetterQueueDepth(),
         handlerErrors: this.handler.metricErrors(),
@@ -222,12 +222,12 @@ export class AutoRedrive extends Construct {
   }
 
   /**
-   * A rule matching this construct's `Redrive Started` events: an execution was redriven.
+   * A rule matching this construct's `Execution Redriven` events: an execution was redriven.
    *
    * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
-  public onRedriveStarted(id: string, options?: events.OnEventOptions): events.Rule {
-    return this.onOutcomes(id, [OutcomeDetailType.STARTED], options);
+  public onRedriven(id: string, options?: events.OnEventOptions): events.Rule {
+    return this.onOutcomes(id, [OutcomeDetailType.REDRIVEN], options);
   }
 
   /**
@@ -235,7 +235,7 @@ export class AutoRedrive extends Construct {
    *
    * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
-  public onRedriveScheduled(id: string, options?: events.OnEventOptions): events.Rule {
+  public onScheduled(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SCHEDULED], options);
   }
 
@@ -244,7 +244,7 @@ export class AutoRedrive extends Construct {
    *
    * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
-  public onRedriveSkipped(id: string, options?: events.OnEventOptions): events.Rule {
+  public onSkipped(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SKIPPED], options);
   }
 
@@ -253,7 +253,7 @@ export class AutoRedrive extends Construct {
    *
    * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
-  public onRedriveExhausted(id: string, options?: events.OnEventOptions): events.Rule {
+  public onExhausted(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.EXHAUSTED], options);
   }
 
@@ -262,7 +262,7 @@ export class AutoRedrive extends Construct {
    *
    * Calling it makes the handler publish outcome events: a PutEvents call per decision.
    */
-  public onRedriveFailed(id: string, options?: events.OnEventOptions): events.Rule {
+  public onFailed(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.FAILED], options);
   }
 
@@ -276,12 +276,12 @@ export class AutoRedrive extends Construct {
   }
 
   /** Executions redriven, counted when RedriveExecution succeeded. Sum over 5 minutes unless told. */
-  public metricRedrivesStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(MetricName.STARTED, props);
+  public metricRedriven(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(MetricName.REDRIVEN, props);
   }
 
   /** Redrives put off by the backoff (a schedule was created). Sum over 5 minutes unless told. */
-  public metricRedrivesScheduled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricScheduled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.SCHEDULED, props);
   }
 
@@ -293,18 +293,18 @@ export class AutoRedrive extends Construct {
    * the metric options' dimensions for one reason. Without detailed metrics, the `Reason` dimension
    * does not exist and such a metric has no data.
    */
-  public metricRedrivesSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricSkipped(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.SKIPPED, props);
   }
 
   /** Executions that failed again after their maximum redrives. Sum over 5 minutes unless told. */
-  public metricRedrivesExhausted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+  public metricExhausted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.EXHAUSTED, props);
   }
 
   /** Redrives that failed: rejected ones (dead-lettered) and failed attempts (retried). Sum over 5 minutes unless told. */
-  public metricRedriveFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(MetricName.FAILURES, props);
+  public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(MetricName.FAILED, props);
   }
 
   /** Events that did not have the documented shape (dead-lettered). Sum over 5 minutes unless told. */

@@ -77,10 +77,10 @@ describe('examples/ OrderPipelineStack', () => {
     })]);
     expect(logs).toContainEqual(expect.objectContaining({
       _aws: expect.objectContaining({
-        CloudWatchMetrics: [{ Namespace: 'CdkStepFunctionsRedrive', Dimensions: [['service']], Metrics: [{ Name: 'RedrivesScheduled', Unit: 'Count' }] }],
+        CloudWatchMetrics: [{ Namespace: 'CdkStepFunctionsRedrive', Dimensions: [['service']], Metrics: [{ Name: 'Scheduled', Unit: 'Count' }] }],
       }),
       service: stack.autoRedrive.autoRedriveName,
-      RedrivesScheduled: 1,
+      Scheduled: 1,
     }));
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(0);
 
@@ -91,13 +91,13 @@ describe('examples/ OrderPipelineStack', () => {
     await mapping.drain();
 
     expect(fake.stepFunctions.redrivesOf(arn)).toBe(1);
-    expect(logs).toContainEqual(expect.objectContaining({ RedrivesStarted: 1, service: stack.autoRedrive.autoRedriveName }));
+    expect(logs).toContainEqual(expect.objectContaining({ Redriven: 1, service: stack.autoRedrive.autoRedriveName }));
     const published = fake.eventBridge.published.filter((outcomeEvent) => outcomeEvent.Detail.executionArn === arn);
-    expect(published.map((outcomeEvent) => outcomeEvent.DetailType)).toEqual(['Redrive Scheduled', 'Redrive Started']);
+    expect(published.map((outcomeEvent) => outcomeEvent.DetailType)).toEqual(['Redrive Scheduled', 'Execution Redriven']);
     expect(published[1]).toMatchObject({
       Source: 'cdk-stepfunctions-redrive',
       EventBusName: 'default',
-      Detail: { autoRedrive: stack.autoRedrive.autoRedriveName, outcome: 'STARTED', redriveCount: 0, executionArn: arn, trigger: 'schedule' },
+      Detail: { autoRedrive: stack.autoRedrive.autoRedriveName, outcome: 'REDRIVEN', redriveCount: 0, executionArn: arn, trigger: 'schedule' },
     });
   });
 

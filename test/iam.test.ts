@@ -100,7 +100,7 @@ const VARIANTS: [string, Variant][] = [
   ['outcomeEvents: true', { props: (stack) => ({ stateMachines: twoStateMachines(stack), outcomeEvents: true }), ...LISTED, outcomeEvents: true }],
   ['an on*() method called, and a custom bus', {
     props: (stack) => ({ stateMachines: twoStateMachines(stack), outcomeEventBus: new events.EventBus(stack, 'Bus') }),
-    then: (autoRedrive) => autoRedrive.onRedriveExhausted('Ticket'),
+    then: (autoRedrive) => autoRedrive.onExhausted('Ticket'),
     ...LISTED,
     outcomeEvents: true,
   }],

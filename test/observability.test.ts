@@ -12,11 +12,11 @@ describe('metrics', () => {
   const { autoRedrive, stack } = synthAutoRedrive();
 
   test.each<[string, (a: AutoRedrive) => cloudwatch.Metric]>([
-    ['RedrivesStarted', (a) => a.metricRedrivesStarted()],
-    ['RedrivesScheduled', (a) => a.metricRedrivesScheduled()],
-    ['RedrivesSkipped', (a) => a.metricRedrivesSkipped()],
-    ['RedrivesExhausted', (a) => a.metricRedrivesExhausted()],
-    ['RedriveFailures', (a) => a.metricRedriveFailures()],
+    ['Redriven', (a) => a.metricRedriven()],
+    ['Scheduled', (a) => a.metricScheduled()],
+    ['Skipped', (a) => a.metricSkipped()],
+    ['Exhausted', (a) => a.metricExhausted()],
+    ['Failed', (a) => a.metricFailed()],
     ['BadEvents', (a) => a.metricBadEvents()],
   ])('%s: the handler\'s namespace and service dimension, Sum over 5 minutes', (metricName, metricOf) => {
     const metric = metricOf(autoRedrive);
@@ -28,7 +28,7 @@ describe('metrics', () => {
   });
 
   test('options are applied, and extra dimensions (a skip reason) added', () => {
-    const metric = autoRedrive.metricRedrivesSkipped({ period: Duration.hours(1), dimensionsMap: { Reason: 'EXHAUSTED' }, statistic: 'Maximum' });
+    const metric = autoRedrive.metricSkipped({ period: Duration.hours(1), dimensionsMap: { Reason: 'EXHAUSTED' }, statistic: 'Maximum' });
     expect(metric.dimensions).toEqual({ service: autoRedrive.autoRedriveName, Reason: 'EXHAUSTED' });
     expect(metric.period.toHours()).toBe(1);
     expect(metric.statistic).toBe('Maximum');
@@ -53,7 +53,7 @@ describe('metrics', () => {
   test('a chosen namespace reaches both the handler and the metric methods', () => {
     const { template, autoRedrive: custom } = synthAutoRedrive({ metricsNamespace: 'Ops/Redrive' });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Ops/Redrive' } } });
-    expect(custom.metricRedrivesStarted().namespace).toBe('Ops/Redrive');
+    expect(custom.metricRedriven().namespace).toBe('Ops/Redrive');
   });
 
   test.each(['', 'AWS/Mine', 'has space'])('an invalid namespace %j is a synth-time error', (metricsNamespace) => {
@@ -76,7 +76,7 @@ describe('alarms', () => {
       TreatMissingData: 'notBreaching',
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'RedrivesExhausted',
+      MetricName: 'Exhausted',
       Namespace: 'CdkStepFunctionsRedrive',
       Statistic: 'Sum',
       Period: 300,
@@ -117,11 +117,11 @@ describe('alarms', () => {
 });
 
 describe('outcome events', () => {
-  test('onRedriveExhausted matches this construct\'s Redrive Exhausted events and sends them to the target', () => {
+  test('onExhausted matches this construct\'s Redrive Exhausted events and sends them to the target', () => {
     const stack = newStack();
     const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
     const topic = new sns.Topic(stack, 'Tickets', { enforceSSL: true });
-    autoRedrive.onRedriveExhausted('OpenTicket', { target: new targets.SnsTopic(topic), description: 'ticket on exhaustion' });
+    autoRedrive.onExhausted('OpenTicket', { target: new targets.SnsTopic(topic), description: 'ticket on exhaustion' });
     Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
       Description: 'ticket on exhaustion',
       EventPattern: {
@@ -134,11 +134,11 @@ describe('outcome events', () => {
   });
 
   test.each<[string, (a: AutoRedrive) => events.Rule, string[]]>([
-    ['onRedriveStarted', (a) => a.onRedriveStarted('R'), ['Redrive Started']],
-    ['onRedriveScheduled', (a) => a.onRedriveScheduled('R'), ['Redrive Scheduled']],
-    ['onRedriveSkipped', (a) => a.onRedriveSkipped('R'), ['Redrive Skipped']],
-    ['onRedriveFailed', (a) => a.onRedriveFailed('R'), ['Redrive Failed']],
-    ['onOutcome', (a) => a.onOutcome('R'), ['Redrive Started', 'Redrive Scheduled', 'Redrive Skipped', 'Redrive Exhausted', 'Redrive Failed']],
+    ['onRedriven', (a) => a.onRedriven('R'), ['Execution Redriven']],
+    ['onScheduled', (a) => a.onScheduled('R'), ['Redrive Scheduled']],
+    ['onSkipped', (a) => a.onSkipped('R'), ['Redrive Skipped']],
+    ['onFailed', (a) => a.onFailed('R'), ['Redrive Failed']],
+    ['onOutcome', (a) => a.onOutcome('R'), ['Execution Redriven', 'Redrive Scheduled', 'Redrive Skipped', 'Redrive Exhausted', 'Redrive Failed']],
   ])('%s', (_name, on, detailTypes) => {
     const stack = newStack();
     const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
@@ -170,11 +170,11 @@ describe('outcome events', () => {
   });
 
   test.each<[string, (a: AutoRedrive) => void]>([
-    ['onRedriveStarted', (a) => a.onRedriveStarted('R')],
-    ['onRedriveScheduled', (a) => a.onRedriveScheduled('R')],
-    ['onRedriveSkipped', (a) => a.onRedriveSkipped('R')],
-    ['onRedriveExhausted', (a) => a.onRedriveExhausted('R')],
-    ['onRedriveFailed', (a) => a.onRedriveFailed('R')],
+    ['onRedriven', (a) => a.onRedriven('R')],
+    ['onScheduled', (a) => a.onScheduled('R')],
+    ['onSkipped', (a) => a.onSkipped('R')],
+    ['onExhausted', (a) => a.onExhausted('R')],
+    ['onFailed', (a) => a.onFailed('R')],
     ['onOutcome', (a) => a.onOutcome('R')],
   ])('%s, called after the constructor, has them published even with outcomeEvents: false', (_name, on) => {
     const stack = newStack();
@@ -188,8 +188,8 @@ describe('outcome events', () => {
   test('several on*() methods and outcomeEvents: true grant PutEvents once', () => {
     const stack = newStack();
     const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachineNamePrefixes: ['orders'], outcomeEvents: true });
-    autoRedrive.onRedriveExhausted('Exhausted');
-    autoRedrive.onRedriveFailed('Failed');
+    autoRedrive.onExhausted('Exhausted');
+    autoRedrive.onFailed('Failed');
     autoRedrive.onOutcome('Everything');
     const template = Template.fromStack(stack);
     expect(outcomeEventsVariable(template)).toBe('true');
@@ -200,7 +200,7 @@ describe('outcome events', () => {
     const stack = newStack();
     const bus = new events.EventBus(stack, 'OpsBus');
     const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], outcomeEventBus: bus });
-    autoRedrive.onRedriveFailed('Page');
+    autoRedrive.onFailed('Page');
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { AUTO_REDRIVE_OUTCOME_EVENT_BUS: { Ref: Match.stringLikeRegexp('OpsBus') } } } });
     template.hasResourceProperties('AWS::Events::Rule', { EventBusName: { Ref: Match.stringLikeRegexp('OpsBus') }, EventPattern: { 'detail-type': ['Redrive Failed'] } });
@@ -250,7 +250,7 @@ describe('dashboard and tracing', () => {
     expect(autoRedrive.dashboard).toBeDefined();
     const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as any[];
     const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
-    for (const name of ['RedrivesStarted', 'RedrivesScheduled', 'RedrivesSkipped', 'RedrivesExhausted', 'RedriveFailures', 'BadEvents',
+    for (const name of ['Redriven', 'Scheduled', 'Skipped', 'Exhausted', 'Failed', 'BadEvents',
       'ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage', 'ExecutionsRedriven', 'RedrivenExecutionsSucceeded', 'RedrivenExecutionsFailed', 'RedrivenExecutionsTimedOut']) {
       expect(body).toContain(name);
     }
@@ -278,7 +278,7 @@ describe('dashboard and tracing', () => {
       }]]);
     }
     const decisions = body.widgets.find((widget: any) => widget.properties.title === 'AutoRedrive decisions');
-    expect(JSON.stringify(decisions.properties.metrics)).toContain('RedrivesStarted');
+    expect(JSON.stringify(decisions.properties.metrics)).toContain('Redriven');
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 

@@ -71,7 +71,7 @@ export class InvocationReport {
   async outcome(outcome: Outcome, abortSignal: AbortSignal): Promise<void> {
     const kind = outcomeKind(outcome);
     const { outcome: name, ...facts } = outcome;
-    const line = bounded({ outcome: name, ...facts, redrive: kind === 'STARTED' });
+    const line = bounded({ outcome: name, ...facts, redrive: kind === 'REDRIVEN' });
     if (name === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[name], { ...this.keys, ...line });
     else this.deps.logger.info(LOG_MESSAGES[name], { ...this.keys, ...line });
 
@@ -102,7 +102,7 @@ export class InvocationReport {
       failure: name,
       failureMessage: message,
     }));
-    this.count([MetricName.FAILURES], undefined);
+    this.count([MetricName.FAILED], undefined);
     await this.publish('FAILED', { reason: name, detail: message, final: false }, abortSignal);
   }
 
@@ -165,7 +165,7 @@ export class InvocationReport {
 function outcomeKind(outcome: Outcome): OutcomeKind {
   switch (outcome.outcome) {
     case 'REDRIVEN':
-      return 'STARTED';
+      return 'REDRIVEN';
     case 'SCHEDULED':
       return 'SCHEDULED';
     case 'SKIPPED':
@@ -178,13 +178,13 @@ function outcomeKind(outcome: Outcome): OutcomeKind {
 function metricsOf(outcome: Outcome): string[] {
   switch (outcome.outcome) {
     case 'REDRIVEN':
-      return [MetricName.STARTED];
+      return [MetricName.REDRIVEN];
     case 'SCHEDULED':
       return [outcome.scheduleReason === ScheduleReason.THROTTLED ? MetricName.PUT_OFF : MetricName.SCHEDULED];
     case 'SKIPPED':
       return outcome.reason === SkipReason.EXHAUSTED ? [MetricName.SKIPPED, MetricName.EXHAUSTED] : [MetricName.SKIPPED];
     case 'DEAD_LETTERED':
-      return [outcome.reason === DeadLetterReason.BAD_EVENT ? MetricName.BAD_EVENTS : MetricName.FAILURES];
+      return [outcome.reason === DeadLetterReason.BAD_EVENT ? MetricName.BAD_EVENTS : MetricName.FAILED];
   }
 }
 

@@ -169,7 +169,7 @@ export interface ScheduledRedrive {
 
 /** The detail-type of each outcome event, by outcome. */
 export const OutcomeDetailType = {
-  STARTED: 'Redrive Started',
+  REDRIVEN: 'Execution Redriven',
   SCHEDULED: 'Redrive Scheduled',
   SKIPPED: 'Redrive Skipped',
   EXHAUSTED: 'Redrive Exhausted',
@@ -223,13 +223,13 @@ export const DEFAULT_MAX_CONCURRENCY = 3;
 
 /** The handler's metric names. Dimensions: service (the construct's name), and StateMachine; Reason for skips. */
 export const MetricName = {
-  STARTED: 'RedrivesStarted',
-  SCHEDULED: 'RedrivesScheduled',
+  REDRIVEN: 'Redriven',
+  SCHEDULED: 'Scheduled',
   /** Checks or redrives that Step Functions throttled past the SDK's retries, put off with a schedule. */
-  PUT_OFF: 'RedrivesPutOff',
-  SKIPPED: 'RedrivesSkipped',
-  EXHAUSTED: 'RedrivesExhausted',
-  FAILURES: 'RedriveFailures',
+  PUT_OFF: 'PutOff',
+  SKIPPED: 'Skipped',
+  EXHAUSTED: 'Exhausted',
+  FAILED: 'Failed',
   BAD_EVENTS: 'BadEvents',
   OUTCOME_EVENT_FAILURES: 'OutcomeEventFailures',
 } as const;

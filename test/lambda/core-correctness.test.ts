@@ -137,7 +137,7 @@ describe('copies of one event', () => {
   let h: Harness;
   afterEach(async () => h.stop());
 
-  test('three concurrent copies under the default backoff: one schedule, one "Redrive Scheduled", one redrive, one "Redrive Started"', async () => {
+  test('three concurrent copies under the default backoff: one schedule, one "Redrive Scheduled", one redrive, one "Execution Redriven"', async () => {
     h = await startHandler({ props: { backoff: Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1) }) } });
     h.fake.stepFunctions.addExecution(ORDER);
     const event = failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() });
@@ -148,13 +148,13 @@ describe('copies of one event', () => {
     expect(outcomes.filter((o) => o.outcome === 'SCHEDULED')).toHaveLength(1);
     expect(outcomes.filter((o) => o.outcome === 'SKIPPED' && o.reason === 'ALREADY_SCHEDULED')).toHaveLength(2);
     expect(h.published().filter((e) => e.DetailType === 'Redrive Scheduled')).toHaveLength(1);
-    expect(h.emf.filter((record) => record.RedrivesScheduled)).toHaveLength(1);
+    expect(h.emf.filter((record) => record.Scheduled)).toHaveLength(1);
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
-    expect(h.published().filter((e) => e.DetailType === 'Redrive Started')).toHaveLength(1);
-    expect(h.emf.filter((record) => record.RedrivesStarted)).toHaveLength(1);
+    expect(h.published().filter((e) => e.DetailType === 'Execution Redriven')).toHaveLength(1);
+    expect(h.emf.filter((record) => record.Redriven)).toHaveLength(1);
   });
 
-  test('copies one after another under Backoff.none(): one redrive, one "Redrive Started", the rest already redriven', async () => {
+  test('copies one after another under Backoff.none(): one redrive, one "Execution Redriven", the rest already redriven', async () => {
     h = await startHandler();
     h.fake.stepFunctions.addExecution(ORDER);
     const event = failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() });
@@ -171,7 +171,7 @@ describe('copies of one event', () => {
       expect.objectContaining({ reason: 'ALREADY_REDRIVEN_OR_RUNNING' }),
     ]);
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
-    expect(h.published().filter((e) => e.DetailType === 'Redrive Started')).toHaveLength(1);
+    expect(h.published().filter((e) => e.DetailType === 'Execution Redriven')).toHaveLength(1);
   });
 
   test('three concurrent copies under Backoff.none(): one redrive', async () => {

@@ -137,7 +137,7 @@ describe('fault matrix: every call, every fault, one classification, always reco
       expect(result).toMatchObject({ error: expect.any(Error) });
       expect(h.logs).toContainEqual(expect.objectContaining({ level: 'ERROR', outcome: 'FAILED' }));
       expect(published).toEqual([expect.objectContaining({ DetailType: 'Redrive Failed', Detail: expect.objectContaining({ final: false }) })]);
-      expect(h.emf.some((record) => record.RedriveFailures === 1)).toBe(true);
+      expect(h.emf.some((record) => record.Failed === 1)).toBe(true);
     } else {
       expect(result).toMatchObject({ outcome: expected });
       expect(published).toHaveLength(1);

@@ -145,7 +145,7 @@ describe('throttling never sends a failure to the dead-letter queue: the redrive
     expect(outcome).toMatchObject({ outcome: 'SCHEDULED', scheduleReason: 'THROTTLED', delaySeconds: 23 });
     const [schedule] = h.fake.scheduler.schedules.values();
     expect(JSON.parse(schedule.Target.Input!).detail).toMatchObject({ executionArn: ORDER, reason: 'THROTTLED', putOffs: 1 });
-    expect(h.emf).toContainEqual(expect.objectContaining({ RedrivesPutOff: 1 }));
+    expect(h.emf).toContainEqual(expect.objectContaining({ PutOff: 1 }));
     expect(h.deadLetters()).toEqual([]);
 
     h.fake.clock.advance(MINUTE);

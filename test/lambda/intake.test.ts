@@ -51,7 +51,7 @@ describe('the intake: every trigger through the SQS queue and its event source m
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(1);
     expect(h.logs.filter((line) => line.message === 'execution redriven')).toHaveLength(1);
-    expect(h.published().filter((event) => event.DetailType === 'Redrive Started')).toHaveLength(1);
+    expect(h.published().filter((event) => event.DetailType === 'Execution Redriven')).toHaveLength(1);
   });
 
   test('two different triggers for one execution in a batch run one after the other: the second sees the first\'s redrive', async () => {

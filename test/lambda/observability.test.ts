@@ -20,7 +20,7 @@ describe('what the handler reports', () => {
   let h: Harness;
   afterEach(async () => h.stop());
 
-  test('a redrive: Redrive Started, RedrivesStarted per service and state machine, one log line', async () => {
+  test('a redrive: Execution Redriven, Redriven per service and state machine, one log line', async () => {
     h = await startHandler();
     h.fake.stepFunctions.addExecution(ORDER);
 
@@ -28,12 +28,12 @@ describe('what the handler reports', () => {
 
     expect(h.published()).toEqual([{
       Source: 'cdk-stepfunctions-redrive',
-      DetailType: 'Redrive Started',
+      DetailType: 'Execution Redriven',
       EventBusName: 'default',
       Resources: [ORDER],
       Detail: {
         autoRedrive: h.autoRedriveName,
-        outcome: 'STARTED',
+        outcome: 'REDRIVEN',
         eventId: expect.any(String),
         executionArn: ORDER,
         stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
@@ -45,8 +45,8 @@ describe('what the handler reports', () => {
       },
     }]);
     expect(metricsIn(h.emf)).toEqual([
-      `CdkStepFunctionsRedrive/RedrivesStarted{service=${h.autoRedriveName}}=1`,
-      `CdkStepFunctionsRedrive/RedrivesStarted{service=${h.autoRedriveName},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/Redriven{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/Redriven{service=${h.autoRedriveName},StateMachine=orders}=1`,
     ]);
     expect(h.logs).toEqual([expect.objectContaining({
       level: 'INFO',
@@ -65,7 +65,7 @@ describe('what the handler reports', () => {
     })]);
   });
 
-  test('a schedule: Redrive Scheduled with the delay and due time, RedrivesScheduled', async () => {
+  test('a schedule: Redrive Scheduled with the delay and due time, Scheduled', async () => {
     h = await startHandler({ policy: { backoff: EXPONENTIAL } });
     await h.handler(failureEvent({ executionArn: ORDER, redriveCount: 1, stopDate: h.fake.clock.now() }));
 
@@ -73,10 +73,10 @@ describe('what the handler reports', () => {
       DetailType: 'Redrive Scheduled',
       Detail: expect.objectContaining({ outcome: 'SCHEDULED', delaySeconds: 120, redriveAt: expect.stringMatching(/Z$/), redriveCount: 1 }),
     })]);
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedrivesScheduled{service=${h.autoRedriveName},StateMachine=orders}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/Scheduled{service=${h.autoRedriveName},StateMachine=orders}=1`);
   });
 
-  test('a skip: Redrive Skipped with the reason, RedrivesSkipped by reason', async () => {
+  test('a skip: Redrive Skipped with the reason, Skipped by reason', async () => {
     h = await startHandler();
     await h.handler(failureEvent({ executionArn: ORDER, error: 'States.Runtime', stopDate: h.fake.clock.now() }));
 
@@ -85,26 +85,26 @@ describe('what the handler reports', () => {
       Detail: expect.objectContaining({ outcome: 'SKIPPED', reason: 'ERROR_NOT_ALLOWED', detail: expect.stringContaining('States.Runtime') }),
     })]);
     expect(metricsIn(h.emf)).toEqual([
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName}}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},StateMachine=orders}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},Reason=ERROR_NOT_ALLOWED}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},StateMachine=orders,Reason=ERROR_NOT_ALLOWED}=1`,
+      `CdkStepFunctionsRedrive/Skipped{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/Skipped{service=${h.autoRedriveName},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/Skipped{service=${h.autoRedriveName},Reason=ERROR_NOT_ALLOWED}=1`,
+      `CdkStepFunctionsRedrive/Skipped{service=${h.autoRedriveName},StateMachine=orders,Reason=ERROR_NOT_ALLOWED}=1`,
     ]);
   });
 
-  test('exhaustion: Redrive Exhausted, and RedrivesExhausted besides the skip', async () => {
+  test('exhaustion: Redrive Exhausted, and Exhausted besides the skip', async () => {
     h = await startHandler();
     await h.handler(failureEvent({ executionArn: ORDER, redriveCount: 3, stopDate: h.fake.clock.now() }));
 
     expect(h.published()).toEqual([expect.objectContaining({ DetailType: 'Redrive Exhausted', Detail: expect.objectContaining({ outcome: 'EXHAUSTED', reason: 'EXHAUSTED' }) })]);
     expect(metricsIn(h.emf)).toEqual(expect.arrayContaining([
-      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${h.autoRedriveName}}=1`,
-      `CdkStepFunctionsRedrive/RedrivesExhausted{service=${h.autoRedriveName},StateMachine=orders}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName},Reason=EXHAUSTED}=1`,
+      `CdkStepFunctionsRedrive/Exhausted{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/Exhausted{service=${h.autoRedriveName},StateMachine=orders}=1`,
+      `CdkStepFunctionsRedrive/Skipped{service=${h.autoRedriveName},Reason=EXHAUSTED}=1`,
     ]));
   });
 
-  test('a rejected redrive: Redrive Failed, final, and RedriveFailures', async () => {
+  test('a rejected redrive: Redrive Failed, final, and Failed', async () => {
     h = await startHandler();
     await h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() }));
 
@@ -112,10 +112,10 @@ describe('what the handler reports', () => {
       DetailType: 'Redrive Failed',
       Detail: expect.objectContaining({ outcome: 'FAILED', reason: 'REDRIVE_REJECTED', final: true, detail: expect.stringContaining('ExecutionDoesNotExist') }),
     })]);
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${h.autoRedriveName}}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/Failed{service=${h.autoRedriveName}}=1`);
   });
 
-  test('a throttled redrive: Redrive Scheduled with scheduleReason THROTTLED, and RedrivesPutOff', async () => {
+  test('a throttled redrive: Redrive Scheduled with scheduleReason THROTTLED, and PutOff', async () => {
     h = await startHandler({ retryMode: 'standard' });
     h.fake.stepFunctions.addExecution(ORDER);
     h.fake.faults.inject('RedriveExecution', { kind: 'error', code: 'ExecutionLimitExceeded' }, 5);
@@ -126,11 +126,11 @@ describe('what the handler reports', () => {
       DetailType: 'Redrive Scheduled',
       Detail: expect.objectContaining({ outcome: 'SCHEDULED', scheduleReason: 'THROTTLED', executionArn: ORDER, trigger: 'event' }),
     })]);
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedrivesPutOff{service=${h.autoRedriveName},StateMachine=orders}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/PutOff{service=${h.autoRedriveName},StateMachine=orders}=1`);
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'redrive scheduled', throttledBy: 'ExecutionLimitExceeded', putOffs: 1 }));
   });
 
-  test('a failed redrive: Redrive Failed, not final, RedriveFailures, and the invocation still fails', async () => {
+  test('a failed redrive: Redrive Failed, not final, Failed, and the invocation still fails', async () => {
     h = await startHandler();
     h.fake.stepFunctions.addExecution(ORDER);
     h.fake.faults.inject('RedriveExecution', { kind: 'error', code: 'InternalServerError', status: 500 }, 5);
@@ -141,7 +141,7 @@ describe('what the handler reports', () => {
       DetailType: 'Redrive Failed',
       Detail: expect.objectContaining({ outcome: 'FAILED', reason: 'InternalServerError', final: false, executionArn: ORDER }),
     })]);
-    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/RedriveFailures{service=${h.autoRedriveName},StateMachine=orders}=1`);
+    expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/Failed{service=${h.autoRedriveName},StateMachine=orders}=1`);
   });
 
   test('a bad event: Redrive Failed and BadEvents', async () => {
@@ -164,7 +164,7 @@ describe('what the handler reports', () => {
 
     expect(outcome.outcome).toBe('REDRIVEN');
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'outcome event not published; the decision stands', outcomeEvent: 'Redrive Started' }));
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'WARN', message: 'outcome event not published; the decision stands', outcomeEvent: 'Execution Redriven' }));
     expect(metricsIn(h.emf)).toContain(`CdkStepFunctionsRedrive/OutcomeEventFailures{service=${h.autoRedriveName}}=1`);
   });
 
@@ -189,8 +189,8 @@ describe('what the handler reports', () => {
     await h.handler(failureEvent({ executionArn: ORDER, error: 'States.Runtime', stopDate: h.fake.clock.now() }));
 
     expect(metricsIn(h.emf)).toEqual([
-      `CdkStepFunctionsRedrive/RedrivesStarted{service=${h.autoRedriveName}}=1`,
-      `CdkStepFunctionsRedrive/RedrivesSkipped{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/Redriven{service=${h.autoRedriveName}}=1`,
+      `CdkStepFunctionsRedrive/Skipped{service=${h.autoRedriveName}}=1`,
     ]);
   });
 

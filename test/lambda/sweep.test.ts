@@ -39,7 +39,7 @@ describe('the sweep finds failures whose events were missed', () => {
     expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'execution redriven', trigger: 'sweep', executionArn: arn, redriveCount: 0 }));
     expect(h.published()).toContainEqual(expect.objectContaining({
-      DetailType: 'Redrive Started',
+      DetailType: 'Execution Redriven',
       Detail: expect.objectContaining({ trigger: 'sweep', executionArn: arn }),
     }));
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'sweep finished', candidates: 1, redriven: 1 }));

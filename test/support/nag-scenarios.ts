@@ -72,7 +72,7 @@ export const NAG_SCENARIOS: NagScenario[] = [
         backoff: Backoff.none(),
         sweep: Sweep.every(Duration.minutes(15)),
       });
-      construct.onRedriveExhausted('Exhausted', { target: ticketTarget(stack) });
+      construct.onExhausted('Exhausted', { target: ticketTarget(stack) });
     },
   },
   {
@@ -102,7 +102,7 @@ export const NAG_SCENARIOS: NagScenario[] = [
         alarms: true,
         dashboard: true,
       });
-      construct.onRedriveExhausted('Exhausted', { target: ticketTarget(stack) });
+      construct.onExhausted('Exhausted', { target: ticketTarget(stack) });
     },
   },
   {

@@ -49,7 +49,7 @@ describe('odd Step Functions answers', () => {
 
     expect(h.fake.stepFunctions.redrivesOf(ORDER)).toBe(1);
     expect(outcome.outcome).toBe('REDRIVEN');
-    expect(h.published().filter((e) => e.DetailType === 'Redrive Started')).toHaveLength(1);
+    expect(h.published().filter((e) => e.DetailType === 'Execution Redriven')).toHaveLength(1);
   });
 
   test('RedriveExecution with a redriveDate in the future: reported REDRIVEN once', async () => {
