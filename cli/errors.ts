@@ -1,4 +1,4 @@
-/** Exit statuses: documented in --help and the README. */
+/** Exit statuses: documented in --help and docs/cli.md. */
 export const ExitCode = {
   /** Everything done: redriven or skipped with a reason, nothing failed. */
   OK: 0,
@@ -44,7 +44,7 @@ export function describeAwsError(error: unknown): string {
     return 'no AWS Region: set AWS_REGION (or a region in your AWS profile), as for the AWS CLI.';
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied') {
-    return `access denied (${message}). See the IAM permissions the CLI needs in the README.`;
+    return `access denied (${message}). See the IAM permissions the CLI needs in docs/cli.md.`;
   }
   return `${name}: ${message}`;
 }

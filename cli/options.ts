@@ -113,7 +113,7 @@ export function policyJson(options: PolicyOptions): object {
 }
 
 /** The policy the one redrive path applies: the flags', with no backoff (a person decided, now). */
-export function handlerPolicy(options: PolicyOptions, dryRun = options.dryRun): HandlerPolicy {
+export function cliPolicy(options: PolicyOptions, dryRun = options.dryRun): HandlerPolicy {
   return {
     maxRedrives: options.maxRedrives,
     statuses: options.statuses,

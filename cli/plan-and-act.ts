@@ -1,11 +1,12 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { ExitCode } from './errors';
 import { PolicyOptions } from './options';
-import { CliPath, failedVerdict, Looked, Verdict } from './path';
+import { CliPath, failedVerdict, Verdict } from './path';
 import { Progress, Tally } from './report';
 import { runPaced } from './runner';
 import { Session } from './session';
 import { Pacer } from '../core/pacer';
+import type { Looked } from '../core/redrive-path';
 import { RedriveRequest } from '../core/request';
 
 /** The slowest the CLI goes when Step Functions keeps throttling: one call every 5 seconds. */
@@ -58,7 +59,7 @@ export async function planAndAct<T extends PlannedRow>(steps: PlanAndActSteps<T>
     pacer,
     rate: options.rate,
     stopping: session.stopping,
-    failed: (_, error) => ({ verdict: failedVerdict(error), looked: {} }),
+    failed: (_, error): { verdict: Verdict; looked?: Looked } => ({ verdict: failedVerdict(error) }),
     done: (row, { verdict, looked }) => {
       row.plan = verdict;
       row.looked = looked;
@@ -97,7 +98,7 @@ export async function planAndAct<T extends PlannedRow>(steps: PlanAndActSteps<T>
 /** What a row ended with: what the act did, else the plan unless it was to redrive (never attempted then). */
 export function finalVerdict(row: PlannedRow): Verdict | undefined {
   if (row.result) return row.result;
-  return row.plan?.kind === 'REDRIVE' ? undefined : row.plan;
+  return row.plan?.outcome === 'REDRIVE' ? undefined : row.plan;
 }
 
 /** The counts of what the rows ended with, and how many were never attempted. */

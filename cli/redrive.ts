@@ -2,11 +2,12 @@ import { ExecutionListItem } from '@aws-sdk/client-sfn';
 import { checkConfiguration, CliClients, listStoppedExecutions, resolveStateMachines, StateMachine } from './aws';
 import { CliError } from './errors';
 import { policyJson, RedriveOptions } from './options';
-import { Looked, Verdict } from './path';
+import { detailOf, Verdict } from './path';
 import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
 import { table, verdictCells } from './report';
 import { Session } from './session';
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../core/execution-arn';
+import type { Looked } from '../core/redrive-path';
 import { RedriveRequest } from '../core/request';
 import { SkipReason } from '../src/shared/contract';
 
@@ -37,7 +38,7 @@ export async function redriveCommand(options: RedriveOptions, clients: CliClient
     for (const execution of executions) rows.push({ execution, request: requestOf(execution) });
   }
   rows.sort((a, b) => (a.execution.stopDate?.getTime() ?? 0) - (b.execution.stopDate?.getTime() ?? 0));
-  for (const row of rows) if (!row.request) row.plan = { kind: 'FAILED', reason: 'InvalidArn', detail: `${row.execution.executionArn} is not an execution ARN` };
+  for (const row of rows) if (!row.request) row.plan = { outcome: 'FAILED', reason: 'InvalidArn', error: `${row.execution.executionArn} is not an execution ARN` };
 
   const ended = await planAndAct({
     options,
@@ -48,7 +49,7 @@ export async function redriveCommand(options: RedriveOptions, clients: CliClient
     // Just before the act, one listing skips what moved on since the check.
     trustCheckForMs: Number.POSITIVE_INFINITY,
     decide: async () => {
-      const planned = rows.filter((row) => row.plan?.kind === 'REDRIVE');
+      const planned = rows.filter((row) => row.plan?.outcome === 'REDRIVE');
       if (!options.json && !session.stopping()) terminal.out(planTable(rows, stateMachines, options.dryRun));
 
       if (options.dryRun) {
@@ -84,10 +85,10 @@ async function skipMovedOn(
     const now = listed.get(row.request!.executionArn);
     const count = now?.redriveCount ?? 0;
     if (!now) {
-      row.result = { kind: 'SKIPPED', reason: SkipReason.ALREADY_REDRIVEN_OR_RUNNING, detail: `no longer ${options.statuses.join(' or ')} since the check` };
+      row.result = { outcome: 'SKIPPED', reason: SkipReason.ALREADY_REDRIVEN_OR_RUNNING, detail: `no longer ${options.statuses.join(' or ')} since the check` };
     } else if (count !== row.looked?.redriveCount) {
       const detail = `the check saw redrive count ${row.looked?.redriveCount}, the execution is at ${count} now`;
-      row.result = { kind: 'SKIPPED', reason: SkipReason.REDRIVEN_SINCE_FAILURE, detail };
+      row.result = { outcome: 'SKIPPED', reason: SkipReason.REDRIVEN_SINCE_FAILURE, detail };
     }
   }
 }
@@ -115,7 +116,7 @@ function planTable(rows: Row[], stateMachines: StateMachine[], dryRun: boolean):
   return table([header, ...rows.map((row) => {
     const [action, reason] = verdictCells(row.plan);
     return [action, reason, row.execution.status ?? '-', String(row.looked?.redriveCount ?? row.execution.redriveCount ?? '-'),
-      row.execution.stopDate?.toISOString() ?? '-', row.execution.executionArn ?? '-', row.plan && row.plan.kind !== 'REDRIVE' ? row.plan.detail : ''];
+      row.execution.stopDate?.toISOString() ?? '-', row.execution.executionArn ?? '-', row.plan && row.plan.outcome !== 'REDRIVE' ? detailOf(row.plan) : ''];
   })]);
 }
 
@@ -132,10 +133,10 @@ function finish(rows: Row[], stateMachines: StateMachine[], options: RedriveOpti
       summary: { ...tally.toJson(), notAttempted },
     });
   } else {
-    const late = rows.filter((row) => row.plan?.kind === 'REDRIVE' && row.result && row.result.kind !== 'REDRIVEN' && !options.dryRun);
+    const late = rows.filter((row) => row.plan?.outcome === 'REDRIVE' && row.result && row.result.outcome !== 'REDRIVEN' && !options.dryRun);
     if (late.length > 0) {
       session.terminal.out('\nnot redriven after all:\n' + table([['RESULT', 'REASON', 'EXECUTION', 'WHY'], ...late.map((row) =>
-        [...verdictCells(row.result), row.execution.executionArn ?? '-', row.result!.detail])]));
+        [...verdictCells(row.result), row.execution.executionArn ?? '-', detailOf(row.result!)])]));
     }
     if (interrupted) session.terminal.out(`\ninterrupted: ${notAttempted} execution(s) not attempted\n`);
     session.terminal.out(`${tally.line}${notAttempted > 0 ? ` notAttempted=${notAttempted}` : ''}\n`);
@@ -152,13 +153,13 @@ function executionJson(row: Row): object {
     status: row.execution.status,
     stopDate: row.execution.stopDate?.toISOString(),
     redriveCount: row.looked?.redriveCount ?? row.execution.redriveCount,
-    plan: row.plan ? { action: row.plan.kind === 'REDRIVE' ? 'REDRIVE' : row.plan.kind === 'SKIPPED' ? 'SKIP' : 'FAIL', ...reasonAndDetail(row.plan) } : undefined,
-    outcome: verdict ? verdict.kind : 'NOT_ATTEMPTED',
+    plan: row.plan ? { outcome: row.plan.outcome, ...reasonAndDetail(row.plan) } : undefined,
+    outcome: verdict ? verdict.outcome : 'NOT_ATTEMPTED',
     ...(verdict ? reasonAndDetail(verdict) : {}),
-    ...(verdict?.kind === 'REDRIVEN' && verdict.redriveDate ? { redriveDate: verdict.redriveDate } : {}),
+    ...(verdict?.outcome === 'REDRIVEN' && verdict.redriveDate ? { redriveDate: verdict.redriveDate } : {}),
   };
 }
 
 function reasonAndDetail(verdict: Verdict): { reason?: string; detail: string } {
-  return 'reason' in verdict ? { reason: verdict.reason, detail: verdict.detail } : { detail: verdict.detail };
+  return 'reason' in verdict ? { reason: verdict.reason, detail: detailOf(verdict) } : { detail: detailOf(verdict) };
 }

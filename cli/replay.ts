@@ -6,10 +6,11 @@ import { ConstructFacts, constructOf } from './construct-facts';
 import { NotUnderstood, readDeadLetter, SweepRun, Understood } from './dead-letter';
 import { CliError, describeAwsError, UsageError } from './errors';
 import { policyJson, ReplayOptions } from './options';
-import { Looked, Verdict } from './path';
+import { detailOf, Verdict } from './path';
 import { exitCodeOf, finalVerdict, planAndAct, tallyOf, writeJson } from './plan-and-act';
 import { table, verdictCells } from './report';
 import { Session } from './session';
+import type { Looked } from '../core/redrive-path';
 import { DeadLetterQueueTag, SkipReason } from '../src/shared/contract';
 import { FRESH_EVENT_MS } from '../src/shared/limits';
 
@@ -53,12 +54,12 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
   const done = (row: Row, verdict: Verdict | undefined) => verdict !== undefined && isDone(verdict, row, construct);
   if (!options.json) terminal.err(`read ${rows.length} message(s) from ${options.queueUrl}\n`);
   for (const row of rows) {
-    if (row.read.kind === 'NOT_UNDERSTOOD') row.plan = { kind: 'FAILED', reason: NOT_UNDERSTOOD, detail: row.read.problem };
+    if (row.read.kind === 'NOT_UNDERSTOOD') row.plan = { outcome: 'FAILED', reason: NOT_UNDERSTOOD, error: row.read.problem };
     if (row.read.kind === 'SWEEP') {
       row.intakeQueueUrl = await intakeQueueUrlOf(sqs, row.read, construct, options.queueUrl);
       row.plan = row.intakeQueueUrl
-        ? { kind: 'REPLAY', detail: `a sweep run that could not finish: sent back to ${row.intakeQueueUrl}, it runs again` }
-        : { kind: 'SKIPPED', reason: SWEEP_RUN, detail: sweepAdvice(row.read) };
+        ? { outcome: 'REPLAY', detail: `a sweep run that could not finish: sent back to ${row.intakeQueueUrl}, it runs again` }
+        : { outcome: 'SKIPPED', reason: SWEEP_RUN, detail: sweepAdvice(row.read) };
     }
   }
 
@@ -75,7 +76,7 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
       // Ctrl-C before the answer: nothing is redriven or deleted.
       if (session.stopping()) return finish(sqs, rows, options, session);
       for (const row of rows) {
-        if (row.plan?.kind === 'SKIPPED' && row.plan.reason === SkipReason.EXHAUSTED && !done(row, row.plan)) {
+        if (row.plan?.outcome === 'SKIPPED' && row.plan.reason === SkipReason.EXHAUSTED && !done(row, row.plan)) {
           row.plan = {
             ...row.plan,
             detail: `${row.plan.detail}; ${construct.maxRedrives === undefined
@@ -86,11 +87,11 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
       }
       if (!options.json) terminal.out(planTable(rows, options.dryRun, construct));
 
-      toRedrive.push(...firstPerExecution(rows.filter((row) => row.plan?.kind === 'REDRIVE')));
-      const toReplay = rows.filter((row) => row.plan?.kind === 'REPLAY');
+      toRedrive.push(...firstPerExecution(rows.filter((row) => row.plan?.outcome === 'REDRIVE')));
+      const toReplay = rows.filter((row) => row.plan?.outcome === 'REPLAY');
       const toDelete = rows.filter((row) => done(row, row.plan));
       if (options.dryRun) {
-        for (const row of rows) if (row.plan?.kind === 'REDRIVE') row.result = row.plan;
+        for (const row of rows) if (row.plan?.outcome === 'REDRIVE') row.result = row.plan;
         return finish(sqs, rows, options, session);
       }
       if ((toRedrive.length > 0 || toReplay.length > 0 || toDelete.length > 0) && !options.yes) {
@@ -108,15 +109,15 @@ export async function replayCommand(options: ReplayOptions, clients: CliClients,
   });
   if (ended !== undefined) return ended;
   for (const row of rows) {
-    if (row.plan?.kind === 'REPLAY' && !session.stopping()) row.result = await replaySweep(sqs, row);
+    if (row.plan?.outcome === 'REPLAY' && !session.stopping()) row.result = await replaySweep(sqs, row);
   }
   // Other messages about an execution this run redrove are done with it.
   for (const row of rows) {
-    if (row.plan?.kind !== 'REDRIVE' || row.result) continue;
+    if (row.plan?.outcome !== 'REDRIVE' || row.result) continue;
     const first = toRedrive.find((other) => requestOf(other).executionArn === requestOf(row).executionArn);
     if (first?.result) {
-      row.result = first.result.kind === 'REDRIVEN'
-        ? { kind: 'SKIPPED', reason: SkipReason.ALREADY_REDRIVEN_OR_RUNNING, detail: 'redriven for another message of this run' }
+      row.result = first.result.outcome === 'REDRIVEN'
+        ? { outcome: 'SKIPPED', reason: SkipReason.ALREADY_REDRIVEN_OR_RUNNING, detail: 'redriven for another message of this run' }
         : first.result;
     }
   }
@@ -178,9 +179,9 @@ async function intakeQueueUrlOf(sqs: SQSClient, sweep: SweepRun, construct: Cons
 async function replaySweep(sqs: SQSClient, row: Row): Promise<Verdict> {
   try {
     await sqs.send(new SendMessageCommand({ QueueUrl: row.intakeQueueUrl, MessageBody: JSON.stringify((row.read as SweepRun).payload) }));
-    return { kind: 'REPLAYED', detail: `sent back to ${row.intakeQueueUrl}: the sweep runs again` };
+    return { outcome: 'REPLAYED', detail: `sent back to ${row.intakeQueueUrl}: the sweep runs again` };
   } catch (error) {
-    return { kind: 'FAILED', reason: SWEEP_RUN, detail: `could not send it back to ${row.intakeQueueUrl}: ${describeAwsError(error)}` };
+    return { outcome: 'FAILED', reason: SWEEP_RUN, error: `could not send it back to ${row.intakeQueueUrl}: ${describeAwsError(error)}` };
   }
 }
 
@@ -210,8 +211,8 @@ function firstPerExecution(rows: Row[]): Row[] {
  * own maxRedrives, which its dead-letter queue says (a narrower --max-redrives only keeps the message).
  */
 function isDone(verdict: Verdict, row: Row, construct: ConstructFacts): boolean {
-  if (verdict.kind === 'REDRIVEN' || verdict.kind === 'REPLAYED') return true;
-  if (verdict.kind !== 'SKIPPED') return false;
+  if (verdict.outcome === 'REDRIVEN' || verdict.outcome === 'REPLAYED') return true;
+  if (verdict.outcome !== 'SKIPPED') return false;
   if (DONE_WHATEVER_THE_POLICY.includes(verdict.reason)) return true;
   if (verdict.reason !== SkipReason.EXHAUSTED || construct.maxRedrives === undefined) return false;
   const redriveCount = row.looked?.redriveCount ?? ('request' in row.read ? row.read.request.redriveCount : undefined);
@@ -244,9 +245,9 @@ function planTable(rows: Row[], dryRun: boolean, construct: ConstructFacts): str
   if (rows.length === 0) return 'the queue holds no message\n';
   const header = ['MESSAGE', 'KIND', dryRun ? 'WOULD' : 'ACTION', 'REASON', 'EXECUTION', 'FAILED WITH', 'WHY'];
   return table([header, ...rows.map((row) => {
-    const [action, reason] = row.plan && row.plan.kind !== 'REDRIVE' && isDone(row.plan, row, construct) ? ['delete', verdictCells(row.plan)[1]] : verdictCells(row.plan);
+    const [action, reason] = row.plan && row.plan.outcome !== 'REDRIVE' && isDone(row.plan, row, construct) ? ['delete', verdictCells(row.plan)[1]] : verdictCells(row.plan);
     const understood = 'request' in row.read ? row.read : undefined;
-    const why = [row.plan && row.plan.kind !== 'REDRIVE' ? row.plan.detail : '', understood?.note ?? ''].filter((text) => text).join('; ');
+    const why = [row.plan && row.plan.outcome !== 'REDRIVE' ? detailOf(row.plan) : '', understood?.note ?? ''].filter((text) => text).join('; ');
     return [row.message.MessageId ?? '-', row.read.kind, action, reason, understood?.request.executionArn ?? '-', shorten(understood?.error ?? '-', 60), why];
   })]);
 }
@@ -255,7 +256,7 @@ async function finish(sqs: SQSClient, rows: Row[], options: ReplayOptions, sessi
   await release(sqs, rows, options);
   const { tally, notAttempted } = tallyOf(rows);
   for (const row of rows) {
-    if (row.deleteError) tally.add({ kind: 'FAILED', reason: 'DELETE_FAILED', detail: row.deleteError });
+    if (row.deleteError) tally.add({ outcome: 'FAILED', reason: 'DELETE_FAILED', error: row.deleteError });
   }
   const deleted = rows.filter((row) => row.deleted).length;
   const kept = rows.length - deleted;
@@ -273,7 +274,7 @@ async function finish(sqs: SQSClient, rows: Row[], options: ReplayOptions, sessi
       session.terminal.out('\nstays in the queue:\n' + table([['MESSAGE', 'REASON', 'WHY'], ...stays.map((row) => {
         const verdict = finalVerdict(row);
         return [row.message.MessageId ?? '-', row.deleteError ? 'DELETE_FAILED' : verdict ? verdictCells(verdict)[1] : 'not attempted',
-          row.deleteError ?? verdict?.detail ?? 'interrupted before it was tried'];
+          row.deleteError ?? (verdict ? detailOf(verdict) : 'interrupted before it was tried')];
       })]));
     }
     if (interrupted) session.terminal.out(`\ninterrupted: ${notAttempted} message(s) not attempted\n`);
@@ -292,9 +293,9 @@ function messageJson(row: Row): object {
     executionArn: understood?.request.executionArn,
     error: understood?.error,
     note: understood?.note,
-    outcome: verdict ? verdict.kind : 'NOT_ATTEMPTED',
+    outcome: verdict ? verdict.outcome : 'NOT_ATTEMPTED',
     ...(verdict && 'reason' in verdict ? { reason: verdict.reason } : {}),
-    ...(verdict ? { detail: verdict.detail } : {}),
+    ...(verdict ? { detail: detailOf(verdict) } : {}),
     deleted: row.deleted === true,
     ...(row.deleteError ? { deleteError: row.deleteError } : {}),
   };

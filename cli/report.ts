@@ -4,7 +4,7 @@ import { Terminal } from './terminal';
 /** The counts a run ends with: `redriven=N skipped=N failed=N` (and `wouldRedrive=N`, in a dry run), and by reason. */
 export class Tally {
   redriven = 0;
-  /** Verdicts of kind REDRIVE: a dry run's, or a plan's. */
+  /** REDRIVE verdicts: a dry run's, or a plan's. */
   wouldRedrive = 0;
   /** Sweep runs sent back to the intake queue. */
   replayed = 0;
@@ -13,7 +13,7 @@ export class Tally {
   readonly byReason = new Map<string, number>();
 
   add(verdict: Verdict): void {
-    switch (verdict.kind) {
+    switch (verdict.outcome) {
       case 'REDRIVEN':
         this.redriven += 1;
         return;
@@ -21,6 +21,7 @@ export class Tally {
         this.wouldRedrive += 1;
         return;
       case 'REPLAY':
+      case 'SCHEDULED':
         return;
       case 'REPLAYED':
         this.replayed += 1;
@@ -105,11 +106,12 @@ export function table(rows: string[][]): string {
 /** How a verdict reads in a table: the action and the reason. */
 export function verdictCells(verdict: Verdict | undefined): [string, string] {
   if (!verdict) return ['not attempted', '-'];
-  switch (verdict.kind) {
+  switch (verdict.outcome) {
     case 'REDRIVE': return ['redrive', '-'];
     case 'REDRIVEN': return ['redriven', '-'];
     case 'REPLAY': return ['replay', '-'];
     case 'REPLAYED': return ['replayed', '-'];
+    case 'SCHEDULED': return ['scheduled', '-'];
     case 'SKIPPED': return ['skip', verdict.reason];
     case 'FAILED': return ['failed', verdict.reason];
   }

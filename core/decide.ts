@@ -6,10 +6,12 @@ import { CLIENT_TOKEN_MEMORY, FRESH_EVENT_MS, REDRIVE_WINDOW_MS } from '../src/s
 
 export type Skip = { readonly action: 'SKIP'; readonly reason: SkipReason; readonly detail: string };
 
+/** What to do with a request: look at the execution first, skip it, or redrive it (now, or after `delaySeconds`) at `redriveCount`. */
 export type Decision =
-  | { readonly action: 'REDRIVE' }
-  /** Redrive after `delaySeconds`; `clamped` when the backoff wanted longer than the redrive window allows. */
-  | { readonly action: 'SCHEDULE'; readonly delaySeconds: number; readonly clamped: boolean }
+  | { readonly action: 'LOOK' }
+  | { readonly action: 'REDRIVE'; readonly redriveCount: number }
+  /** `clamped` when the backoff wanted longer than the redrive window allows. */
+  | { readonly action: 'SCHEDULE'; readonly redriveCount: number; readonly delaySeconds: number; readonly clamped: boolean }
   | Skip;
 
 /** A delayed redrive is due at least this long before the redrive window closes. */
@@ -19,26 +21,56 @@ const CLOCK_SKEW_MS = 5_000;
 const RUNNING_STATUSES = ['RUNNING', 'PENDING_REDRIVE'];
 
 /**
- * What the policy says to do with an execution whose state is `facts`: skip it with a reason,
- * redrive it now, or redrive it after the backoff's delay. Pure: the clock and the random draw for
- * jitter are inputs. Dry run is the caller's to apply, so that it can say what would have happened.
+ * The one decision of the redrive path. Before the path has looked (`looked` undefined), it decides
+ * on what the request says: skip when the policy already forbids it, or act on the trigger's word
+ * when that is enough (a person's checked act; a fresh, complete event; a redrive that will only be
+ * scheduled, and looked at when due); otherwise LOOK. Once DescribeExecution has answered, it
+ * decides on the execution as it is now. Pure: the clock and the random draw for jitter are inputs.
  */
-export function decide(facts: ExecutionFacts, policy: HandlerPolicy, now: Date, random: number, backoffWaited: boolean): Decision {
+export function decide(request: RedriveRequest, looked: ExecutionFacts | undefined, policy: HandlerPolicy, now: Date, random: number): Decision {
+  if (request.execution.mapRunLabel !== undefined) {
+    return skipped(SkipReason.MAP_RUN_CHILD, 'a Distributed Map child execution is redriven through its parent');
+  }
+  if (looked !== undefined) {
+    return sinceFailureSkip(looked, request.redriveCount) ?? withDryRun(onFacts(looked, request, policy, now, random), policy);
+  }
+  if (request.checked && request.redriveCount !== undefined && !policy.dryRun) {
+    return { action: 'REDRIVE', redriveCount: request.redriveCount };
+  }
+  const claim = request.claim;
+  if (claim === undefined) return { action: 'LOOK' };
+  const forbidden = policySkip(claim, policy, now, true);
+  if (forbidden) return forbidden;
+  if (request.lookFirst || !holdsEveryFact(claim, policy)) return { action: 'LOOK' };
+  const onClaim = onFacts(claim, request, policy, now, random);
+  return isFresh(request, policy, now) || onClaim.action === 'SCHEDULE' ? withDryRun(onClaim, policy) : { action: 'LOOK' };
+}
+
+/** What the policy says of an execution in the state `facts`: skip it, redrive it now, or after the backoff's delay. */
+function onFacts(facts: ExecutionFacts, request: RedriveRequest, policy: HandlerPolicy, now: Date, random: number): Decision {
   const skip = policySkip(facts, policy, now);
   if (skip) return skip;
-  if (backoffWaited) return { action: 'REDRIVE' };
-  const wanted = redriveDelaySeconds(policy.backoff, facts.redriveCount ?? 0, random);
+  const redriveCount = facts.redriveCount ?? 0;
+  if (request.backoffWaited) return { action: 'REDRIVE', redriveCount };
+  const wanted = redriveDelaySeconds(policy.backoff, redriveCount, random);
   const { delaySeconds, clamped } = withinRedriveWindow(wanted, facts.stopDate, now);
-  return delaySeconds > 0 ? { action: 'SCHEDULE', delaySeconds, clamped } : { action: 'REDRIVE' };
+  return delaySeconds > 0 ? { action: 'SCHEDULE', redriveCount, delaySeconds, clamped } : { action: 'REDRIVE', redriveCount };
+}
+
+/** A dry run says what would have happened, and does nothing. */
+function withDryRun(decision: Decision, policy: HandlerPolicy): Decision {
+  if (!policy.dryRun) return decision;
+  if (decision.action === 'REDRIVE') return skipped(SkipReason.DRY_RUN, 'dry run: would redrive now');
+  if (decision.action === 'SCHEDULE') return skipped(SkipReason.DRY_RUN, `dry run: would redrive in ${Math.ceil(decision.delaySeconds)} s`);
+  return decision;
 }
 
 /**
  * Why the policy does not allow redriving an execution in the state `facts` says, or undefined
- * when it does. Applied to what DescribeExecution says, and to what an event says (it may skip on
- * its own word: a newer failure has its own event); for an event, `claimOnly`, a field it leaves
- * out is unknown, and skips nothing.
+ * when it does. For a trigger's claim (`claimOnly`), a field it leaves out is unknown, and skips
+ * nothing: a newer failure has its own event, so the claim may skip on its own word.
  */
-export function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Date, claimOnly = false): Skip | undefined {
+function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Date, claimOnly = false): Skip | undefined {
   if (!policy.statuses.includes(facts.status)) {
     return skipped(SkipReason.STATUS_NOT_CHOSEN, `status ${facts.status} is not one of ${policy.statuses.join(', ')}`);
   }
@@ -61,7 +93,7 @@ export function policySkip(facts: ExecutionFacts, policy: HandlerPolicy, now: Da
  * Skips when the execution, as DescribeExecution shows it, is no longer at the failure the trigger
  * is about: redriven since (its count moved on), or running, or succeeded.
  */
-export function sinceFailureSkip(now: ExecutionFacts, failureRedriveCount: number | undefined): Skip | undefined {
+function sinceFailureSkip(now: ExecutionFacts, failureRedriveCount: number | undefined): Skip | undefined {
   if (RUNNING_STATUSES.includes(now.status)) return skipped(SkipReason.ALREADY_REDRIVEN_OR_RUNNING, `the execution is ${now.status}`);
   if (failureRedriveCount !== undefined && now.redriveCount !== failureRedriveCount) {
     return skipped(SkipReason.REDRIVEN_SINCE_FAILURE,
@@ -71,6 +103,11 @@ export function sinceFailureSkip(now: ExecutionFacts, failureRedriveCount: numbe
   return undefined;
 }
 
+/** The claim holds every fact the policy reads: the redrive count, the stop date for the window, the error unless every error is allowed. */
+function holdsEveryFact(claim: ExecutionFacts, policy: HandlerPolicy): boolean {
+  return claim.redriveCount !== undefined && claim.stopDate !== undefined && (claim.error !== undefined || policy.errorFilter.mode === 'ALL');
+}
+
 /**
  * An event may be redriven on its own word only when it is fresh: handled within FRESH_EVENT_MS of
  * the stop it reports, carrying its redrive count, with maxRedrives within the client tokens Step
@@ -78,7 +115,7 @@ export function sinceFailureSkip(now: ExecutionFacts, failureRedriveCount: numbe
  * same token, and a newer failure cannot exist yet unless someone redrove the execution and it
  * failed again within that minute; even then the execution stays within maxRedrives.
  */
-export function isFresh(request: RedriveRequest, policy: HandlerPolicy, now: Date): boolean {
+function isFresh(request: RedriveRequest, policy: HandlerPolicy, now: Date): boolean {
   const claim = request.claim;
   if (request.trigger !== 'event' || claim?.redriveCount === undefined || claim.stopDate === undefined) return false;
   const age = now.getTime() - claim.stopDate;

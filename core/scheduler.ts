@@ -14,6 +14,12 @@ export interface SchedulingConfig {
   readonly intakeQueueArn: string;
 }
 
+/** What a caller that schedules gives the path: where schedules go, and the client that creates them. */
+export interface Scheduling {
+  readonly config: SchedulingConfig;
+  readonly client: () => SchedulerClient;
+}
+
 export interface CreatedSchedule {
   readonly scheduleName: string;
   /** ISO 8601, UTC, whole seconds. */
@@ -27,8 +33,7 @@ export interface CreatedSchedule {
  * itself. "Already exists" counts as done: the name comes from the failure.
  */
 export async function createRedriveSchedule(
-  client: SchedulerClient,
-  config: SchedulingConfig,
+  scheduling: Scheduling,
   scheduleName: string,
   due: Date,
   detail: Omit<ScheduledRedrive['detail'], 'scheduledFor'>,
@@ -41,7 +46,7 @@ export async function createRedriveSchedule(
     'detail': { ...detail, scheduledFor: `${at}Z` },
   };
   const description = `Redrive of a failed Step Functions execution (${detail.reason ?? 'BACKOFF'}, redrive count ${detail.redriveCount ?? 'unknown'})`;
-  return createOneTimeSchedule(client, config, scheduleName, due, description, payload, abortSignal);
+  return createOneTimeSchedule(scheduling, scheduleName, due, description, payload, abortSignal);
 }
 
 /**
@@ -50,8 +55,7 @@ export async function createRedriveSchedule(
  * fired. "Already exists" counts as done: callers derive the name from what the schedule is for.
  */
 export async function createOneTimeSchedule(
-  client: SchedulerClient,
-  config: SchedulingConfig,
+  { client, config }: Scheduling,
   scheduleName: string,
   due: Date,
   description: string,
@@ -60,7 +64,7 @@ export async function createOneTimeSchedule(
 ): Promise<CreatedSchedule> {
   const at = wholeSecondsUtc(due);
   try {
-    await client.send(new CreateScheduleCommand({
+    await client().send(new CreateScheduleCommand({
       Name: scheduleName,
       GroupName: config.scheduleGroup,
       Description: description,

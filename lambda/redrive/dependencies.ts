@@ -31,11 +31,9 @@ export function dependenciesFromEnvironment(
   return {
     config,
     policy: config.policy,
-    putOffThrottled: true,
-    scheduling: config.scheduling,
+    scheduling: { config: config.scheduling, client: clients.scheduler },
     sfn: clients.sfn,
     sqs: clients.sqs,
-    scheduler: clients.scheduler,
     reporter: new Reporter({
       logger: new Logger({ serviceName: config.name }),
       metrics: new Metrics({ namespace: config.metricsNamespace, serviceName: config.name }),

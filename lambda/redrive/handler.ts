@@ -3,7 +3,7 @@ import { HandlerConfig } from './config';
 import { Deadline, DeadlineError, RemainingTime } from './deadline';
 import { BatchResponse, handleBatch, IntakeMessage } from './intake';
 import { Reporter } from './report';
-import type { SweepLimits, SweepOutcome } from './sweep';
+import type { SweepLimits, SweepSummary } from './sweep';
 import { TraceAnnotations, TraceMarker } from './tracing';
 import { parseFailureEvent } from '../../core/failure-event';
 import { loadOnce } from '../../core/load-once';
@@ -11,6 +11,7 @@ import { Outcome } from '../../core/outcome';
 import { PathDependencies, redrivePath } from '../../core/redrive-path';
 import { BadEventError, RedriveRequest } from '../../core/request';
 import { isScheduledRedrive, parseScheduledRedrive } from '../../core/scheduled-redrive';
+import type { Scheduling } from '../../core/scheduler';
 import { isSweep, parseSweep } from '../../core/sweep-request';
 import { DeadLetterReason, LIBRARY_SOURCE } from '../../src/shared/contract';
 
@@ -21,6 +22,7 @@ const deadLetters = loadOnce(() => require('./sqs') as typeof import('./sqs'));
 const sweeps = loadOnce(() => require('./sweep') as typeof import('./sweep'));
 
 export interface HandlerDependencies extends PathDependencies {
+  readonly scheduling: Scheduling;
   readonly config: HandlerConfig;
   readonly sqs: () => SQSClient;
   readonly reporter: Reporter;
@@ -29,16 +31,14 @@ export interface HandlerDependencies extends PathDependencies {
   readonly sweepLimits?: Partial<SweepLimits>;
 }
 
-/** What an invocation ends with: the outcome of its one trigger, or what a sweep invocation did. */
-export type HandlerResult = Outcome | SweepOutcome;
-
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext extends RemainingTime {
   readonly awsRequestId?: string;
 }
 
 /** One trigger's handling within an invocation: the invocation's deadline, and the message it came in, when it did. */
-export type TriggerHandler = (raw: unknown, context: InvocationContext, deadline: Deadline, message?: IntakeMessage) => Promise<HandlerResult>;
+export type TriggerHandler =
+  (raw: unknown, context: InvocationContext, deadline: Deadline, message?: IntakeMessage) => Promise<Outcome | SweepSummary>;
 
 /**
  * The handler, as the intake queue's event source mapping invokes it: a batch of messages, each a
@@ -57,13 +57,13 @@ export function createHandler(deps: HandlerDependencies): (batch: unknown, conte
  * always before Lambda's timeout; and every end is reported.
  */
 export function createTriggerHandler(deps: HandlerDependencies): TriggerHandler {
-  const handle = async (raw: unknown, context: InvocationContext, deadline: Deadline, message?: IntakeMessage): Promise<HandlerResult> => {
+  const handle = async (raw: unknown, context: InvocationContext, deadline: Deadline, message?: IntakeMessage): Promise<Outcome | SweepSummary> => {
     const report = deps.reporter.begin(context);
     if (message) report.learn({ messageId: message.messageId, receiveCount: message.receiveCount });
     const deadLetter = async (reason: DeadLetterReason, error: string, executionArn?: string, event: unknown = raw): Promise<Outcome> => {
       await deadLetters().sendToDeadLetterQueue(deps.sqs(), deps.config.deadLetterQueueUrl,
         { source: LIBRARY_SOURCE, reason, error, executionArn, event }, deadline.work);
-      return { outcome: 'DEAD_LETTERED', reason, error };
+      return { outcome: 'FAILED', reason, error };
     };
     try {
       let outcome: Outcome;
@@ -72,19 +72,18 @@ export function createTriggerHandler(deps: HandlerDependencies): TriggerHandler 
           const sweep = parseSweep(raw, deps.now());
           report.learn({ trigger: 'sweep', sweepRun: sweep.runId, continuation: sweep.continuation });
           const summary = await sweeps().runSweep(sweep, deps, { context, deadline, deadLetter });
-          const { outcome: _, ...facts } = summary;
           report.note(summary.complete ? 'sweep finished' : summary.followUp ? 'sweep continues in a follow-up' : 'sweep stopped at its bound of follow-ups',
-            facts, summary.complete || summary.followUp ? 'info' : 'warn');
+            { ...summary }, summary.complete || summary.followUp ? 'info' : 'warn');
           return summary;
         }
         const parsed = parseTrigger(raw);
         const request = message?.followsSameExecution ? { ...parsed, lookFirst: true } : parsed;
         report.learn(keysOf(request));
-        const result = await redrivePath(request, deps, {
-          signal: deadline.work,
-          learn: (keys) => report.learn(keys),
-        });
-        outcome = result.outcome === 'REJECTED' ? await deadLetter(DeadLetterReason.REDRIVE_REJECTED, result.error, request.executionArn) : result;
+        const result = await redrivePath(request, deps, deadline.work);
+        if (result.looked) report.learnLooked(request, result.looked);
+        outcome = result.outcome.outcome === 'FAILED'
+          ? await deadLetter(DeadLetterReason.REDRIVE_REJECTED, result.outcome.error, request.executionArn)
+          : result.outcome;
       } catch (error) {
         if (!(error instanceof BadEventError)) throw error;
         report.learn({ eventId: error.eventId, executionArn: error.executionArn });
@@ -121,11 +120,12 @@ function keysOf(request: RedriveRequest): Record<string, unknown> {
 }
 
 /** `redrive` and `redriveCount` mark a redriven execution; the ARN groups its runs. */
-function traceAnnotations(raw: unknown, outcome: HandlerResult | undefined): TraceAnnotations {
+function traceAnnotations(raw: unknown, result: Outcome | SweepSummary | undefined): TraceAnnotations {
   const detail = (raw as { detail?: { executionArn?: unknown; redriveCount?: unknown } } | null)?.detail;
+  const outcome = result && 'outcome' in result ? result : undefined;
   return {
     redrive: outcome?.outcome === 'REDRIVEN',
-    outcome: outcome?.outcome ?? 'FAILED',
+    outcome: outcome?.outcome ?? (result ? 'SWEPT' : 'FAILED'),
     ...(typeof detail?.redriveCount === 'number' ? { redriveCount: detail.redriveCount } : {}),
     ...(typeof detail?.executionArn === 'string' ? { executionArn: detail.executionArn.slice(0, 256) } : {}),
     ...(outcome && 'reason' in outcome ? { reason: outcome.reason } : {}),

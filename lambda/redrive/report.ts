@@ -4,6 +4,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { errorMessage, errorName } from '../../core/aws-errors';
 import { loadOnce } from '../../core/load-once';
 import { MAX_CAUSE_LENGTH, Outcome, truncate } from '../../core/outcome';
+import type { ExecutionFacts, RedriveRequest } from '../../core/request';
 import {
   DeadLetterReason, LIBRARY_SOURCE, MetricName, OutcomeDetail, OutcomeDetailType, OutcomeKind, ScheduleReason, SkipReason,
 } from '../../src/shared/contract';
@@ -32,7 +33,7 @@ const LOG_MESSAGES: Record<Outcome['outcome'], string> = {
   REDRIVEN: 'execution redriven',
   SCHEDULED: 'redrive scheduled',
   SKIPPED: 'redrive skipped',
-  DEAD_LETTERED: 'event sent to the dead-letter queue',
+  FAILED: 'event sent to the dead-letter queue',
 };
 
 /**
@@ -68,18 +69,29 @@ export class InvocationReport {
     this.keys = { ...this.keys, ...bounded(defined) };
   }
 
+  /** What DescribeExecution said of the execution; its redrive count beside the trigger's when the trigger gave one. */
+  learnLooked(request: RedriveRequest, looked: ExecutionFacts): void {
+    this.learn({
+      checked: 'DescribeExecution',
+      status: looked.status,
+      ...(request.redriveCount === undefined ? { redriveCount: looked.redriveCount } : { executionRedriveCount: looked.redriveCount }),
+      error: looked.error,
+      cause: looked.cause,
+    });
+  }
+
   async outcome(outcome: Outcome, abortSignal: AbortSignal): Promise<void> {
     const kind = outcomeKind(outcome);
     const { outcome: name, ...facts } = outcome;
     const line = bounded({ outcome: name, ...facts, redrive: kind === 'REDRIVEN' });
-    if (name === 'DEAD_LETTERED') this.deps.logger.error(LOG_MESSAGES[name], { ...this.keys, ...line });
+    if (name === 'FAILED') this.deps.logger.error(LOG_MESSAGES[name], { ...this.keys, ...line });
     else this.deps.logger.info(LOG_MESSAGES[name], { ...this.keys, ...line });
 
     const reason = 'reason' in outcome ? outcome.reason : undefined;
     this.count(metricsOf(outcome), reason);
     await this.publish(kind, {
       reason,
-      detail: outcome.outcome === 'SKIPPED' ? outcome.detail : outcome.outcome === 'DEAD_LETTERED' ? outcome.error : undefined,
+      detail: outcome.outcome === 'SKIPPED' ? outcome.detail : outcome.outcome === 'FAILED' ? outcome.error : undefined,
       ...(outcome.outcome === 'SCHEDULED'
         ? { delaySeconds: outcome.delaySeconds, redriveAt: outcome.redriveAt, scheduleReason: outcome.scheduleReason }
         : {}),
@@ -170,7 +182,7 @@ function outcomeKind(outcome: Outcome): OutcomeKind {
       return 'SCHEDULED';
     case 'SKIPPED':
       return outcome.reason === SkipReason.EXHAUSTED ? 'EXHAUSTED' : 'SKIPPED';
-    case 'DEAD_LETTERED':
+    case 'FAILED':
       return 'FAILED';
   }
 }
@@ -183,7 +195,7 @@ function metricsOf(outcome: Outcome): string[] {
       return [outcome.scheduleReason === ScheduleReason.THROTTLED ? MetricName.PUT_OFF : MetricName.SCHEDULED];
     case 'SKIPPED':
       return outcome.reason === SkipReason.EXHAUSTED ? [MetricName.SKIPPED, MetricName.EXHAUSTED] : [MetricName.SKIPPED];
-    case 'DEAD_LETTERED':
+    case 'FAILED':
       return [outcome.reason === DeadLetterReason.BAD_EVENT ? MetricName.BAD_EVENTS : MetricName.FAILED];
   }
 }

@@ -160,13 +160,13 @@ describe('cdk-stepfunctions-redrive redrive', () => {
       status: 'FAILED',
       stopDate: expect.any(String),
       redriveCount: 0,
-      plan: { action: 'REDRIVE', detail: 'would redrive now' },
+      plan: { outcome: 'REDRIVE', detail: 'would redrive now' },
       outcome: 'REDRIVEN',
       detail: expect.stringMatching(/^redriven at /),
       redriveDate: expect.any(String),
     });
     expect(report.executions.find((e: any) => e.executionArn === orders('exhausted'))).toMatchObject({
-      plan: { action: 'SKIP', reason: 'EXHAUSTED' }, outcome: 'SKIPPED', reason: 'EXHAUSTED',
+      plan: { outcome: 'SKIPPED', reason: 'EXHAUSTED' }, outcome: 'SKIPPED', reason: 'EXHAUSTED',
     });
   });
 

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { Decision, decide, errorAllowed, isFresh, policySkip, sinceFailureSkip } from '../../core/decide';
+import { Decision, decide, errorAllowed } from '../../core/decide';
 import { redriveDelaySeconds } from '../../core/delay';
 import { putOffScheduleName, redriveClientToken, redriveScheduleName } from '../../core/idempotency';
 import { ExecutionFacts, RedriveRequest } from '../../core/request';
@@ -34,6 +34,25 @@ const FACTS: ExecutionFacts = {
 };
 
 const policyWith = (overrides: Partial<HandlerPolicy> = {}): HandlerPolicy => ({ ...POLICY, ...overrides });
+const EXECUTION = { partition: 'aws', region: 'us-east-1', account: '123456789012', stateMachineName: 'orders', executionName: 'run-1' };
+const requestWith = (overrides: Partial<RedriveRequest> = {}): RedriveRequest => ({
+  trigger: 'schedule',
+  eventId: 'e-1',
+  executionArn: ARN,
+  execution: EXECUTION,
+  stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
+  backoffWaited: false,
+  putOffs: 0,
+  ...overrides,
+});
+/** The decision on the execution as DescribeExecution shows it, for a trigger that gives no redrive count. */
+const decideOn = (facts: ExecutionFacts, policy: HandlerPolicy, now: Date, random: number, backoffWaited: boolean): Decision =>
+  decide(requestWith({ backoffWaited }), facts, policy, now, random);
+/** The skip the policy gives for `facts`, or undefined when it allows the redrive. */
+const skipOf = (facts: ExecutionFacts, policy: HandlerPolicy = POLICY): Decision | undefined => {
+  const decision = decideOn(facts, policy, NOW, 0.5, true);
+  return decision.action === 'SKIP' ? decision : undefined;
+};
 const factsWith = (overrides: Partial<ExecutionFacts> = {}): ExecutionFacts => ({ ...FACTS, ...overrides });
 /** REDRIVE, SCHEDULE <seconds> [clamped], or the skip reason. */
 const summary = (decision: Decision): string => {
@@ -41,6 +60,7 @@ const summary = (decision: Decision): string => {
     case 'REDRIVE': return 'REDRIVE';
     case 'SCHEDULE': return `SCHEDULE ${decision.delaySeconds}${decision.clamped ? ' clamped' : ''}`;
     case 'SKIP': return decision.reason;
+    case 'LOOK': return 'LOOK';
   }
 };
 
@@ -51,9 +71,9 @@ describe('decide', () => {
     ['an aborted execution when ABORTED is chosen', { status: 'ABORTED' }, { statuses: ['ABORTED'] }, 'REDRIVE'],
     ['facts without redriveStatus, redriveCount or stopDate', { redriveStatus: undefined, redriveCount: undefined, stopDate: undefined }, {}, 'REDRIVE'],
     ['an aborted execution by default', { status: 'ABORTED' }, {}, 'STATUS_NOT_CHOSEN'],
-    ['a succeeded execution', { status: 'SUCCEEDED' }, {}, 'STATUS_NOT_CHOSEN'],
-    ['a running execution', { status: 'RUNNING' }, {}, 'STATUS_NOT_CHOSEN'],
-    ['a pending redrive', { status: 'PENDING_REDRIVE' }, {}, 'STATUS_NOT_CHOSEN'],
+    ['a succeeded execution', { status: 'SUCCEEDED' }, {}, 'NOT_REDRIVABLE'],
+    ['a running execution', { status: 'RUNNING' }, {}, 'ALREADY_REDRIVEN_OR_RUNNING'],
+    ['a pending redrive', { status: 'PENDING_REDRIVE' }, {}, 'ALREADY_REDRIVEN_OR_RUNNING'],
     ['an unknown status', { status: 'UNKNOWN' }, {}, 'STATUS_NOT_CHOSEN'],
     ['a status of another case', { status: 'failed' }, {}, 'STATUS_NOT_CHOSEN'],
     ['redriveStatus NOT_REDRIVABLE', { redriveStatus: 'NOT_REDRIVABLE' }, {}, 'NOT_REDRIVABLE'],
@@ -70,9 +90,9 @@ describe('decide', () => {
     ['stopped 14 days and 1 ms ago', { stopDate: NOW.getTime() - REDRIVE_WINDOW_MS - 1 }, {}, 'REDRIVE_WINDOW_CLOSED'],
     ['stopped 30 days ago', { stopDate: NOW.getTime() - 30 * DAY }, {}, 'REDRIVE_WINDOW_CLOSED'],
     ['a stop a little in the future (clock skew)', { stopDate: NOW.getTime() + 3 * SECOND }, {}, 'REDRIVE'],
-    ['dry run: decide still says what would happen', {}, { dryRun: true }, 'REDRIVE'],
+    ['dry run: says what would happen, and does nothing', {}, { dryRun: true }, 'DRY_RUN'],
   ])('%s', (_name, facts, policy, expected) => {
-    expect(summary(decide(factsWith(facts), policyWith(policy), NOW, 0.5, false))).toBe(expected);
+    expect(summary(decideOn(factsWith(facts), policyWith(policy), NOW, 0.5, false))).toBe(expected);
   });
 
   test('the window is 14 days', () => {
@@ -100,7 +120,7 @@ describe('decide', () => {
       ['MyStates.Runtime', deny(['States.*']), 'REDRIVE'],
       [undefined, deny(['*']), 'REDRIVE'],
     ])('error %j with %j -> %s', (error, errorFilter, expected) => {
-      expect(summary(decide(factsWith({ error }), policyWith({ errorFilter }), NOW, 0.5, false))).toBe(expected);
+      expect(summary(decideOn(factsWith({ error }), policyWith({ errorFilter }), NOW, 0.5, false))).toBe(expected);
     });
   });
 
@@ -117,23 +137,23 @@ describe('decide', () => {
       ['exponential with jitter, lowest draw', exponential({ jitter: true }), { redriveCount: 2 }, 0, 'SCHEDULE 120'],
       ['fixed, no stop date: never clamped', fixed(20 * 24 * 3600), { stopDate: undefined }, 0.5, `SCHEDULE ${20 * 24 * 3600}`],
     ])('%s', (_name, backoff, facts, random, expected) => {
-      expect(summary(decide(factsWith(facts), policyWith({ backoff }), NOW, random, false))).toBe(expected);
+      expect(summary(decideOn(factsWith(facts), policyWith({ backoff }), NOW, random, false))).toBe(expected);
     });
 
     test('an exponential backoff from 0 s (which readHandlerConfig accepts) redrives at once, whatever the count', () => {
       const policy = policyWith({ maxRedrives: 1000, backoff: exponential({ initialDelaySeconds: 0, multiplier: 10 }) });
-      expect(decide(factsWith({ redriveCount: 3 }), policy, NOW, 0.5, false)).toEqual({ action: 'REDRIVE' });
+      expect(decideOn(factsWith({ redriveCount: 3 }), policy, NOW, 0.5, false)).toEqual({ action: 'REDRIVE', redriveCount: 3 });
       // 10^400 overflows to Infinity: 0 * Infinity must not turn into a delay to the end of the redrive window.
-      expect(decide(factsWith({ redriveCount: 400 }), policy, NOW, 0.5, false)).toEqual({ action: 'REDRIVE' });
+      expect(decideOn(factsWith({ redriveCount: 400 }), policy, NOW, 0.5, false)).toEqual({ action: 'REDRIVE', redriveCount: 400 });
     });
 
     test.each([NO_BACKOFF, fixed(300), exponential(), exponential({ jitter: true })])('once waited (%j): redrive now', (backoff) => {
-      expect(decide(FACTS, policyWith({ backoff }), NOW, 0.5, true)).toEqual({ action: 'REDRIVE' });
+      expect(decideOn(FACTS, policyWith({ backoff }), NOW, 0.5, true)).toEqual({ action: 'REDRIVE', redriveCount: 0 });
     });
 
     test('once waited, the policy still applies', () => {
-      expect(summary(decide(factsWith({ redriveCount: 3 }), policyWith({ backoff: fixed(300) }), NOW, 0.5, true))).toBe('EXHAUSTED');
-      expect(summary(decide(factsWith({ status: 'RUNNING' }), policyWith({ backoff: fixed(300) }), NOW, 0.5, true))).toBe('STATUS_NOT_CHOSEN');
+      expect(summary(decideOn(factsWith({ redriveCount: 3 }), policyWith({ backoff: fixed(300) }), NOW, 0.5, true))).toBe('EXHAUSTED');
+      expect(summary(decideOn(factsWith({ status: 'ABORTED' }), policyWith({ backoff: fixed(300) }), NOW, 0.5, true))).toBe('STATUS_NOT_CHOSEN');
     });
 
     describe('near the end of the redrive window: due at least 1 hour before it closes', () => {
@@ -148,20 +168,20 @@ describe('decide', () => {
         ['closing now: redrive now', closesIn(0), 60, 'REDRIVE'],
         ['a stop in the future (clock skew): clamped to the window from that stop', NOW.getTime() + 3 * SECOND, 30 * 24 * 3600, `SCHEDULE ${14 * 24 * 3600 - 3600 + 3} clamped`],
       ])('%s', (_name, stopDate, seconds, expected) => {
-        expect(summary(decide(factsWith({ stopDate }), policyWith({ backoff: fixed(seconds) }), NOW, 0.5, false))).toBe(expected);
+        expect(summary(decideOn(factsWith({ stopDate }), policyWith({ backoff: fixed(seconds) }), NOW, 0.5, false))).toBe(expected);
       });
 
       test('a jittered delay is clamped too', () => {
-        const decision = decide(factsWith({ stopDate: closesIn(2 * HOUR), redriveCount: 2 }),
+        const decision = decideOn(factsWith({ stopDate: closesIn(2 * HOUR), redriveCount: 2 }),
           policyWith({ backoff: exponential({ maxDelaySeconds: 86_400, initialDelaySeconds: 3600, jitter: true }) }), NOW, 0.99, false);
-        expect(decision).toEqual({ action: 'SCHEDULE', delaySeconds: 3600, clamped: true });
+        expect(decision).toEqual({ action: 'SCHEDULE', redriveCount: 2, delaySeconds: 3600, clamped: true });
       });
     });
   });
 
-  describe('policySkip', () => {
-    test('is undefined when the policy allows the redrive', () => {
-      expect(policySkip(FACTS, POLICY, NOW)).toBeUndefined();
+  describe('the policy\'s skips', () => {
+    test('none when the policy allows the redrive', () => {
+      expect(skipOf(FACTS)).toBeUndefined();
     });
 
     test('says why, with the values, in this order: status, redriveStatus, count, error, window', () => {
@@ -177,20 +197,22 @@ describe('decide', () => {
       const fixes: Partial<ExecutionFacts>[] = [{ status: 'FAILED' }, { redriveStatus: 'REDRIVABLE' }, { redriveCount: 0 }, { error: 'X' }, { stopDate: FACTS.stopDate }];
       let facts = factsWith(all);
       for (let i = 0; i < expected.length; i++) {
-        expect(policySkip(facts, POLICY, NOW)).toEqual({ action: 'SKIP', reason: expected[i][0], detail: expected[i][1] });
-        expect(decide(facts, POLICY, NOW, 0.5, true)).toEqual(policySkip(facts, POLICY, NOW));
+        expect(skipOf(facts)).toEqual({ action: 'SKIP', reason: expected[i][0], detail: expected[i][1] });
         facts = { ...facts, ...fixes[i] };
       }
-      expect(policySkip(facts, POLICY, NOW)).toBeUndefined();
+      expect(skipOf(facts)).toBeUndefined();
     });
 
     test('an execution without an error under ALLOW_ONLY says "(none)"', () => {
-      expect(policySkip(factsWith({ error: undefined }), policyWith({ errorFilter: { mode: 'ALLOW_ONLY', patterns: ['Lambda.*'] } }), NOW))
+      expect(skipOf(factsWith({ error: undefined }), policyWith({ errorFilter: { mode: 'ALLOW_ONLY', patterns: ['Lambda.*'] } })))
         .toEqual({ action: 'SKIP', reason: 'ERROR_NOT_ALLOWED', detail: 'error (none) is not allowed by the error filter' });
     });
   });
 
-  describe('sinceFailureSkip', () => {
+  describe('no longer at the failure the trigger is about', () => {
+    const ALL_STATUSES = policyWith({ statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'], maxRedrives: 10 });
+    const sinceFailure = (now: ExecutionFacts, failureCount: number | undefined) =>
+      decide(requestWith({ redriveCount: failureCount }), now, ALL_STATUSES, NOW, 0.5);
     test.each<[string, Partial<ExecutionFacts>, number | undefined, string | undefined]>([
       ['the same failure', { redriveCount: 2 }, 2, undefined],
       ['the count moved on', { redriveCount: 3 }, 2, 'REDRIVEN_SINCE_FAILURE'],
@@ -207,30 +229,26 @@ describe('decide', () => {
       ['an unknown failure count: pending redrive', { redriveCount: 5, status: 'PENDING_REDRIVE' }, undefined, 'ALREADY_REDRIVEN_OR_RUNNING'],
       ['an unknown failure count: succeeded', { redriveCount: 5, status: 'SUCCEEDED' }, undefined, 'NOT_REDRIVABLE'],
     ])('%s', (_name, now, failureCount, expected) => {
-      const skip = sinceFailureSkip(factsWith(now), failureCount);
-      expect(skip?.reason).toBe(expected);
-      if (skip) expect(skip.detail.length).toBeGreaterThan(0);
+      const decision = sinceFailure(factsWith(now), failureCount);
+      if (expected === undefined) expect(decision.action).toBe('REDRIVE');
+      else expect(decision).toMatchObject({ action: 'SKIP', reason: expected, detail: expect.stringMatching(/.+/) });
     });
 
     test('names both counts', () => {
-      expect(sinceFailureSkip(factsWith({ redriveCount: 4 }), 2)).toEqual({
+      expect(sinceFailure(factsWith({ redriveCount: 4 }), 2)).toEqual({
         action: 'SKIP', reason: 'REDRIVEN_SINCE_FAILURE', detail: 'the failure had redrive count 2, the execution is at 4 now',
       });
     });
   });
 
-  describe('isFresh', () => {
-    const request = (claim: Partial<ExecutionFacts> | undefined, trigger: 'event' | 'schedule' = 'event'): RedriveRequest => ({
-      trigger,
-      eventId: 'e-1',
-      executionArn: ARN,
-      execution: { partition: 'aws', region: 'us-east-1', account: '123456789012', stateMachineName: 'orders', executionName: 'run-1' },
-      stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:orders',
-      redriveCount: claim?.redriveCount,
-      claim: claim && factsWith(claim),
-      backoffWaited: false,
-      putOffs: 0,
-    });
+  describe('a fresh event is redriven on its word; anything else looks first', () => {
+    const request = (claim: Partial<ExecutionFacts> | undefined, trigger: 'event' | 'schedule' = 'event'): RedriveRequest =>
+      requestWith({ trigger, redriveCount: claim?.redriveCount, claim: claim && factsWith(claim) });
+    const isFresh = (req: RedriveRequest, policy: HandlerPolicy) => {
+      const decision = decide(req, undefined, policy, NOW, 0.5);
+      expect(['REDRIVE', 'LOOK']).toContain(decision.action);
+      return decision.action === 'REDRIVE';
+    };
     const stoppedAgo = (ms: number) => ({ stopDate: NOW.getTime() - ms, redriveCount: 1 });
 
     test('the limits', () => {
@@ -256,12 +274,12 @@ describe('decide', () => {
       ['maxRedrives of 11, more than Step Functions remembers', request(stoppedAgo(SECOND)), { maxRedrives: CLIENT_TOKEN_MEMORY + 1 }, false],
       ['maxRedrives of 1000', request(stoppedAgo(SECOND)), { maxRedrives: 1000 }, false],
     ])('%s', (_name, req, policy, expected) => {
-      expect(isFresh(req, policyWith(policy), NOW)).toBe(expected);
+      expect(isFresh(req, policyWith(policy))).toBe(expected);
     });
 
     test('reads the claim\'s count, not only the request\'s', () => {
       const claimWithoutCount = factsWith({ stopDate: NOW.getTime(), redriveCount: undefined });
-      expect(isFresh({ ...request(stoppedAgo(SECOND)), claim: claimWithoutCount }, POLICY, NOW)).toBe(false);
+      expect(isFresh({ ...request(stoppedAgo(SECOND)), claim: claimWithoutCount }, POLICY)).toBe(false);
     });
   });
 
@@ -314,14 +332,14 @@ describe('decide', () => {
         fc.record({ mode: fc.constantFrom<'ALLOW_ONLY' | 'DENY'>('ALLOW_ONLY', 'DENY'), patterns: fc.subarray(PATTERNS, { minLength: 1 }) }),
       ),
       backoff: backoffArbitrary,
-      dryRun: fc.boolean(),
+      dryRun: fc.constant(false),
     });
     const random = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
     const input = fc.tuple(factsArbitrary, policyArbitrary, random, fc.boolean());
 
     test('redrives or schedules exactly when every rule allows it', () => {
       fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
-        const decision = decide(facts, policy, NOW, draw, backoffWaited);
+        const decision = decideOn(facts, policy, NOW, draw, backoffWaited);
         const allowed = policy.statuses.includes(facts.status) &&
           (facts.redriveStatus === undefined || facts.redriveStatus === 'REDRIVABLE') &&
           (facts.redriveCount === undefined || facts.redriveCount < policy.maxRedrives) &&
@@ -334,14 +352,14 @@ describe('decide', () => {
 
     test('never redrives or schedules at or beyond maxRedrives', () => {
       fc.assert(fc.property(input, fc.nat(2000), ([facts, policy, draw, backoffWaited], count) => {
-        const decision = decide({ ...facts, redriveCount: policy.maxRedrives + (count % 3) }, policy, NOW, draw, backoffWaited);
+        const decision = decideOn({ ...facts, redriveCount: policy.maxRedrives + (count % 3) }, policy, NOW, draw, backoffWaited);
         expect(decision.action).toBe('SKIP');
       }));
     });
 
     test('never redrives or schedules a status the policy did not choose, past the window, or an error the filter rejects', () => {
       fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
-        const decision = decide(facts, policy, NOW, draw, backoffWaited);
+        const decision = decideOn(facts, policy, NOW, draw, backoffWaited);
         if (decision.action === 'SKIP') return;
         expect(policy.statuses).toContain(facts.status);
         if (facts.stopDate !== undefined) expect(NOW.getTime() - facts.stopDate).toBeLessThanOrEqual(REDRIVE_WINDOW_MS);
@@ -351,7 +369,7 @@ describe('decide', () => {
 
     test('a schedule is only for an unwaited backoff, > 0 s, and due no later than 1 h before the window closes', () => {
       fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
-        const decision = decide(facts, policy, NOW, draw, backoffWaited);
+        const decision = decideOn(facts, policy, NOW, draw, backoffWaited);
         if (decision.action !== 'SCHEDULE') return;
         expect(backoffWaited).toBe(false);
         expect(policy.backoff.kind).not.toBe('NONE');
@@ -372,8 +390,8 @@ describe('decide', () => {
 
     test('with no backoff, or once it is waited, never schedules', () => {
       fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
-        expect(decide(facts, { ...policy, backoff: NO_BACKOFF }, NOW, draw, backoffWaited).action).not.toBe('SCHEDULE');
-        expect(decide(facts, policy, NOW, draw, true).action).not.toBe('SCHEDULE');
+        expect(decideOn(facts, { ...policy, backoff: NO_BACKOFF }, NOW, draw, backoffWaited).action).not.toBe('SCHEDULE');
+        expect(decideOn(facts, policy, NOW, draw, true).action).not.toBe('SCHEDULE');
       }));
     });
 
@@ -381,11 +399,20 @@ describe('decide', () => {
       fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
         const factsBefore = structuredClone(facts);
         const policyBefore = structuredClone(policy);
-        const first = decide(facts, policy, NOW, draw, backoffWaited);
-        expect(decide(structuredClone(facts), structuredClone(policy), new Date(NOW.getTime()), draw, backoffWaited)).toEqual(first);
+        const first = decideOn(facts, policy, NOW, draw, backoffWaited);
+        expect(decideOn(structuredClone(facts), structuredClone(policy), new Date(NOW.getTime()), draw, backoffWaited)).toEqual(first);
         expect(facts).toEqual(factsBefore);
         expect(policy).toEqual(policyBefore);
       }));
+    });
+
+    test('a dry run acts on nothing, and skips with DRY_RUN exactly where the policy would act', () => {
+      fc.assert(fc.property(input, ([facts, policy, draw, backoffWaited]) => {
+        const real = decideOn(facts, policy, NOW, draw, backoffWaited);
+        const dry = decideOn(facts, { ...policy, dryRun: true }, NOW, draw, backoffWaited);
+        if (real.action === 'SKIP') expect(dry).toEqual(real);
+        else expect(dry).toMatchObject({ action: 'SKIP', reason: 'DRY_RUN', detail: expect.stringMatching(/^dry run: would redrive /) });
+      }), { numRuns: 2000 });
     });
 
     test('errorAllowed agrees with the oracle for any error and patterns', () => {
@@ -395,6 +422,43 @@ describe('decide', () => {
           expect(errorAllowed(error, { mode, patterns })).toBe(filterAllows(error, { mode, patterns }));
         }), { numRuns: 3000 });
     });
+  });
+});
+
+describe('decide, before it looks', () => {
+  const fresh: Partial<ExecutionFacts> = { redriveCount: 0, stopDate: NOW.getTime() - SECOND };
+  const eventWith = (claim: Partial<ExecutionFacts>, overrides: Partial<RedriveRequest> = {}): RedriveRequest =>
+    requestWith({ trigger: 'event', redriveCount: claim.redriveCount, claim: factsWith(claim), ...overrides });
+
+  test.each<[string, RedriveRequest, Partial<HandlerPolicy>, Decision]>([
+    ['a trigger that claims nothing: look', requestWith(), {}, { action: 'LOOK' }],
+    ['a fresh, complete event: redrive at its count', eventWith(fresh), {}, { action: 'REDRIVE', redriveCount: 0 }],
+    ['the same event when another of its execution came first in the batch: look', eventWith(fresh, { lookFirst: true }), {}, { action: 'LOOK' }],
+    ['a fresh event without its error, under an error filter: look', eventWith({ ...fresh, error: undefined }), {}, { action: 'LOOK' }],
+    ['a fresh event without its error, every error allowed: redrive', eventWith({ ...fresh, error: undefined }), { errorFilter: { mode: 'ALL', patterns: [] } },
+      { action: 'REDRIVE', redriveCount: 0 }],
+    ['a stale complete claim under a backoff: schedule, and look when due', eventWith({ ...fresh, stopDate: NOW.getTime() - HOUR }, { trigger: 'sweep' }),
+      { backoff: fixed(300) }, { action: 'SCHEDULE', redriveCount: 0, delaySeconds: 300, clamped: false }],
+    ['a stale complete claim without a backoff: look', eventWith({ ...fresh, stopDate: NOW.getTime() - HOUR }, { trigger: 'sweep' }), {}, { action: 'LOOK' }],
+    ['a fresh event under a dry run: says it would redrive', eventWith(fresh), { dryRun: true },
+      { action: 'SKIP', reason: 'DRY_RUN', detail: 'dry run: would redrive now' }],
+    ['a person\'s checked act: redrive at the count the check saw', requestWith({ trigger: 'cli', checked: true, redriveCount: 2 }), {},
+      { action: 'REDRIVE', redriveCount: 2 }],
+    ['a person\'s checked act under a dry run: look again', requestWith({ trigger: 'cli', checked: true, redriveCount: 2 }), { dryRun: true }, { action: 'LOOK' }],
+  ])('%s', (_name, request, policy, expected) => {
+    expect(decide(request, undefined, policyWith(policy), NOW, 0.5)).toEqual(expected);
+  });
+
+  test('a claim the policy forbids is skipped on its word; one it leaves out a field of is not', () => {
+    expect(decide(eventWith({ redriveCount: 3 }), undefined, POLICY, NOW, 0.5)).toMatchObject({ action: 'SKIP', reason: 'EXHAUSTED' });
+    expect(decide(eventWith({ error: 'States.Runtime' }), undefined, POLICY, NOW, 0.5)).toMatchObject({ action: 'SKIP', reason: 'ERROR_NOT_ALLOWED' });
+    expect(decide(eventWith({ error: undefined, redriveCount: undefined }), undefined, POLICY, NOW, 0.5)).toEqual({ action: 'LOOK' });
+  });
+
+  test('a Distributed Map child is redriven through its parent, whatever is known of it', () => {
+    const child = requestWith({ execution: { ...EXECUTION, mapRunLabel: 'map' } });
+    expect(decide(child, undefined, POLICY, NOW, 0.5)).toMatchObject({ action: 'SKIP', reason: 'MAP_RUN_CHILD' });
+    expect(decide(child, FACTS, POLICY, NOW, 0.5)).toMatchObject({ action: 'SKIP', reason: 'MAP_RUN_CHILD' });
   });
 });
 

@@ -142,7 +142,7 @@ describe('delayed redrives through EventBridge Scheduler', () => {
     h.fake.clock.advance(2 * MINUTE);
     const [outcome] = await h.fireDueSchedules();
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED', error: expect.stringContaining('ExecutionDoesNotExist') });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'REDRIVE_REJECTED', error: expect.stringContaining('ExecutionDoesNotExist') });
   });
 
   test('a CreateSchedule throttled past the SDK\'s retries fails the invocation so it is retried', async () => {
@@ -167,7 +167,7 @@ describe('delayed redrives through EventBridge Scheduler', () => {
 
   test('a malformed scheduled payload is a bad event', async () => {
     const outcome = await h.handler({ 'source': 'cdk-stepfunctions-redrive', 'detail-type': 'Scheduled Redrive', 'detail': { executionArn: 'nope' } });
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT', error: expect.stringContaining('detail.executionArn') });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'BAD_EVENT', error: expect.stringContaining('detail.executionArn') });
   });
 
   test('dry run never schedules', async () => {

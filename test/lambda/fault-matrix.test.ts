@@ -36,7 +36,7 @@ interface Call {
 const failure = (h: Harness, stopDate: number | null = h.fake.clock.now()) => failureEvent({ executionArn: ORDER, stopDate });
 const PUT_OFF: Expected = { outcome: 'SCHEDULED' };
 const NO_LONGER_WATCHED: Expected = { outcome: 'SKIPPED', reason: 'NO_LONGER_WATCHED' };
-const REJECTED: Expected = { outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED' };
+const REJECTED: Expected = { outcome: 'FAILED', reason: 'REDRIVE_REJECTED' };
 
 /** A schedule due now: the handler is past the event and takes the schedule's path. */
 async function dueSchedule(h: Harness): Promise<unknown> {

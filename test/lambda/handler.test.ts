@@ -106,7 +106,7 @@ describe('handler against a local Step Functions endpoint', () => {
 
     const outcome = await h.handler(event);
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'REDRIVE_REJECTED', error: expect.stringContaining(code) });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'REDRIVE_REJECTED', error: expect.stringContaining(code) });
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(1);
     expect(h.deadLetters()).toEqual([{
       source: 'cdk-stepfunctions-redrive', reason: 'REDRIVE_REJECTED', error: expect.stringContaining(code), executionArn: arn ?? ORDER, event,
@@ -173,7 +173,7 @@ describe('handler against a local Step Functions endpoint', () => {
   ])('%s is a bad event: dead-lettered with the reason, never redriven', async (_name, event) => {
     const outcome = await h.handler(event);
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT', error: expect.stringMatching(/^bad event /) });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'BAD_EVENT', error: expect.stringMatching(/^bad event /) });
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(0);
     expect(h.deadLetters()).toEqual([expect.objectContaining({ reason: 'BAD_EVENT', event })]);
   });
@@ -183,7 +183,7 @@ describe('handler against a local Step Functions endpoint', () => {
 
     const outcome = await h.handler(event);
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED' });
+    expect(outcome).toMatchObject({ outcome: 'FAILED' });
     const error = (outcome as { error: string }).error;
     expect(error).toContain('bad event evt-42');
     expect(error).toContain('source must be "aws.states", got "custom"');

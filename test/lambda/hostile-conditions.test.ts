@@ -79,7 +79,7 @@ describe('execution ARNs are held to Step Functions\' naming rules', () => {
   ])('%s is a bad event: dead-lettered, never sent to Step Functions', async (_name, executionArnValue) => {
     const outcome = await h.handler(failureEvent({ executionArn: executionArnValue }));
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT' });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'BAD_EVENT' });
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(0);
     expect(h.fake.callsOf('DescribeExecution')).toHaveLength(0);
     expect(h.deadLetters()).toHaveLength(1);
@@ -109,7 +109,7 @@ describe('what is written to the dead-letter queue is accepted by SQS, whatever 
 
     const outcome = await h.handler(event);
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT' });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'BAD_EVENT' });
     const [message] = h.deadLetters();
     expect(message).toMatchObject({ reason: 'BAD_EVENT', executionArn: ORDER, error: expect.stringContaining('detail.status') });
     expect(message.event.detail.cause).toBe(`broken ${character} cause`);
@@ -120,7 +120,7 @@ describe('what is written to the dead-letter queue is accepted by SQS, whatever 
 
     const outcome = await h.handler(event);
 
-    expect(outcome.outcome).toBe('DEAD_LETTERED');
+    expect(outcome.outcome).toBe('FAILED');
     const [message] = h.deadLetters();
     expect(message).toMatchObject({ reason: 'BAD_EVENT', executionArn: ORDER, eventTruncated: true, error: expect.stringContaining('detail.status') });
     expect(typeof message.event).toBe('string');

@@ -35,7 +35,7 @@ describe('the sweep finds failures whose events were missed', () => {
 
     const summary = await h.sweep();
 
-    expect(summary).toMatchObject({ outcome: 'SWEPT', complete: true, candidates: 1, redriven: 1, stateMachines: 2 });
+    expect(summary).toMatchObject({ complete: true, candidates: 1, redriven: 1, stateMachines: 2 });
     expect(h.fake.stepFunctions.redrivesOf(arn)).toBe(1);
     expect(h.logs).toContainEqual(expect.objectContaining({ message: 'execution redriven', trigger: 'sweep', executionArn: arn, redriveCount: 0 }));
     expect(h.published()).toContainEqual(expect.objectContaining({
@@ -179,7 +179,7 @@ describe('the sweep finds failures whose events were missed', () => {
     const payload = h.sweepPayload();
     const outcome = await h.handler({ ...payload, detail: { ...payload.detail, ...change } });
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT', error: expect.stringContaining(problem) });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'BAD_EVENT', error: expect.stringContaining(problem) });
     expect(h.deadLetters()).toEqual([expect.objectContaining({ reason: 'BAD_EVENT' })]);
     expect(h.fake.callsOf('ListExecutions')).toHaveLength(0);
   });

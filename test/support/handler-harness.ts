@@ -5,10 +5,11 @@ import { deployToFake, FakeDeployment } from '../../tools/deploy-to-fake';
 import { EventSourceMapping } from '../../tools/event-source-mapping';
 import { ACCOUNT, REGION } from '../../tools/events';
 import { FakeAws } from '../../tools/fake-aws/server';
+import { Outcome } from '../../core/outcome';
 import { startDeadline } from '../../lambda/redrive/deadline';
 import { dependenciesFromEnvironment } from '../../lambda/redrive/dependencies';
 import { createHandler, createTriggerHandler, InvocationContext } from '../../lambda/redrive/handler';
-import { SweepLimits } from '../../lambda/redrive/sweep';
+import { SweepLimits, SweepSummary } from '../../lambda/redrive/sweep';
 import { TraceMarker } from '../../lambda/redrive/tracing';
 import { AutoRedriveProps, Backoff, ErrorFilter, RedrivableStatus } from '../../src';
 import { BackoffSpec, ENV, ErrorFilterSpec, HandlerPolicy, SCHEDULED_TIME_PLACEHOLDER } from '../../src/shared/contract';
@@ -119,7 +120,8 @@ export async function startHandler(options: HarnessOptions = {}) {
       getRemainingTimeInMillis: () => endsAt - Date.now(),
     } as InvocationContext;
   };
-  const handler = (event: unknown, remainingTimeMs?: number) => invoke(event, context(remainingTimeMs));
+  /** One trigger: its outcome (a sweep's summary, for a sweep payload). */
+  const handler = (event: unknown, remainingTimeMs?: number) => invoke(event, context(remainingTimeMs)) as Promise<Outcome>;
   /** The handler as the event source mapping invokes it: a batch of SQS records. */
   const receive = (batch: unknown, remainingTimeMs?: number) => handleBatch(batch, context(remainingTimeMs));
   if (!deployment.intake) throw new Error('the template has no intake queue and event source mapping');
@@ -143,7 +145,7 @@ export async function startHandler(options: HarnessOptions = {}) {
     sweepSchedule,
     sweepPayload,
     /** Runs the sweep as its recurring schedule would at `scheduledTime`. */
-    sweep: (scheduledTime?: string, remainingTimeMs?: number) => handler(sweepPayload(scheduledTime), remainingTimeMs),
+    sweep: (scheduledTime?: string, remainingTimeMs?: number) => invoke(sweepPayload(scheduledTime), context(remainingTimeMs)) as Promise<SweepSummary>,
     /** The construct's unique name: `service` in logs and metrics, `autoRedrive` in outcome events. */
     autoRedriveName: environment[ENV.NAME]!,
     handler,

@@ -88,14 +88,14 @@ export class DemoRun {
 
   /** A decision the handler logged: its outcome line. */
   private tellDecision(line: any): void {
-    if (!['REDRIVEN', 'SCHEDULED', 'SKIPPED', 'DEAD_LETTERED'].includes(line.outcome)) return;
+    if (!['REDRIVEN', 'SCHEDULED', 'SKIPPED', 'FAILED'].includes(line.outcome) || line.failure !== undefined) return;
     this.story.step('AutoRedrive', `decision ${line.outcome}: ${reasonOf(line)}`);
     if (line.outcome === 'SCHEDULED') {
       const schedule = [...this.fake.scheduler.schedules.values()].find((candidate) => candidate.Name === line.scheduleName);
       if (!schedule) throw new Error(`the handler reported schedule ${line.scheduleName}, which Scheduler does not have`);
       this.story.step('Scheduler', `schedule ${schedule.Name} created (${schedule.ScheduleExpression} UTC, group ${schedule.GroupName}): due at ${clockTime(schedule.fireAt)}`);
     }
-    if (line.outcome === 'DEAD_LETTERED') {
+    if (line.outcome === 'FAILED') {
       this.story.step('AutoRedrive', `dead-letter queue now holds ${this.fake.sqs.bodies(this.deployment.deadLetterQueueUrl).length} message(s)`);
     }
   }

@@ -26,7 +26,7 @@ describe('fresh event of an old failure after an outside redrive', () => {
     expect(outcome).toMatchObject({ outcome: 'SKIPPED' });
   });
 
-  test('maxRedrives 3: the window the README names: the newer failure is redriven once, within maxRedrives, and its own event then skips', async () => {
+  test('maxRedrives 3: the window docs/how-it-decides.md names: the newer failure is redriven once, within maxRedrives, and its own event then skips', async () => {
     h = await startHandler({ props: { maxRedrives: 3 } });
     const firstStop = h.fake.clock.now();
     h.fake.stepFunctions.addExecution(ORDER, { redriveCount: 1, stopDate: firstStop + 20_000 });

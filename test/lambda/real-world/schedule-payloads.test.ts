@@ -24,7 +24,7 @@ describe('schedule payloads tampered with or from an older version', () => {
 
     const outcome = await h.handler(payload(detail));
 
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT' });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'BAD_EVENT' });
     expect(h.deadLetters()[0].error).toContain(field);
     expect(h.fake.callsOf('RedriveExecution')).toHaveLength(0);
   });
@@ -32,7 +32,7 @@ describe('schedule payloads tampered with or from an older version', () => {
   test('detail null: dead-lettered with a clear error', async () => {
     h = await startHandler();
     const outcome = await h.handler({ 'source': 'cdk-stepfunctions-redrive', 'detail-type': 'Scheduled Redrive', 'detail': null });
-    expect(outcome).toMatchObject({ outcome: 'DEAD_LETTERED', reason: 'BAD_EVENT' });
+    expect(outcome).toMatchObject({ outcome: 'FAILED', reason: 'BAD_EVENT' });
     expect(h.deadLetters()).toHaveLength(1);
   });
 
