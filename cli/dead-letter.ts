@@ -13,15 +13,12 @@ import { DeadLetterReason, LIBRARY_SOURCE } from '../src/shared/contract';
  * - UNDELIVERED_EVENT: an event EventBridge (a rule's target) or EventBridge Scheduler (a due
  *   redrive) could not deliver to the intake queue: the event itself as the body, the error in the
  *   ERROR_CODE and ERROR_MESSAGE attributes;
- * - LAMBDA_ON_FAILURE: Lambda's record of an asynchronous invocation that failed after its retries
- *   (the handler was invoked that way before the intake queue): the event in `requestPayload`, the
- *   error in `responsePayload`;
  * - HANDLER: the handler's own message (DeadLetterMessage): an event it could not read, or a
  *   redrive Step Functions rejected.
  * A sweep run (the recurring sweep's payload or a follow-up's), from the intake queue or from
  * Scheduler, is a SweepRun: it names no execution, so it is not redriven.
  */
-export type MessageKind = 'INTAKE' | 'UNDELIVERED_EVENT' | 'LAMBDA_ON_FAILURE' | 'HANDLER';
+export type MessageKind = 'INTAKE' | 'UNDELIVERED_EVENT' | 'HANDLER';
 
 export interface Understood {
   readonly kind: MessageKind;
@@ -79,16 +76,6 @@ export function readDeadLetter(message: QueueMessage): Understood | SweepRun | N
     return byExecutionArn(body.executionArn, error, 'the event was cut short to fit in the message');
   }
 
-  if (isRecord(body.requestContext) && 'requestPayload' in body) {
-    const response = isRecord(body.responsePayload) ? body.responsePayload : {};
-    const condition = typeof body.requestContext.condition === 'string' ? ` (${body.requestContext.condition})` : '';
-    const error = `${String(response.errorType ?? 'Error')}: ${String(response.errorMessage ?? '')}${condition}`;
-    if (isSweep(body.requestPayload)) return { kind: 'SWEEP', payload: body.requestPayload, error };
-    const read = readEvent(body.requestPayload);
-    if ('problem' in read) return notUnderstood(`a Lambda on-failure record whose requestPayload is not an event AutoRedrive handles: ${read.problem}`);
-    return { kind: 'LAMBDA_ON_FAILURE', request: read.request, error };
-  }
-
   const code = attribute('ERROR_CODE');
   const error = code === undefined ? undefined : `${code}: ${attribute('ERROR_MESSAGE') ?? ''}`;
   const movedFrom = message.Attributes?.DeadLetterQueueSourceArn;
@@ -99,7 +86,7 @@ export function readDeadLetter(message: QueueMessage): Understood | SweepRun | N
   }
   const read = readEvent(body);
   if ('problem' in read) {
-    return notUnderstood(`not a Step Functions event, a scheduled redrive, a sweep, a Lambda on-failure record or a handler's message: ${read.problem}`);
+    return notUnderstood(`not a Step Functions event, a scheduled redrive, a sweep or a handler's message: ${read.problem}`);
   }
   if (movedFrom) return { kind: 'INTAKE', request: read.request, error: receivesExhausted };
   return { kind: 'UNDELIVERED_EVENT', request: read.request, error };

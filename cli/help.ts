@@ -86,8 +86,7 @@ Reads the dead-letter queue of an AutoRedrive construct and understands every ki
 it: an intake queue message the handler failed on each of its receives (INTAKE), an event
 EventBridge or EventBridge Scheduler could not deliver (UNDELIVERED_EVENT, with ERROR_CODE and
 ERROR_MESSAGE attributes), the handler's own message (HANDLER: a bad event, a rejected redrive),
-Lambda's on-failure record of an invocation that failed (LAMBDA_ON_FAILURE), and a sweep run that
-could not run or finish (SWEEP: sent back to the intake queue, to run again). Each failure takes
+and a sweep run that could not run or finish (SWEEP: sent back to the intake queue, to run again). Each failure takes
 the same checks and redrive path as the handler. A message is deleted only when it is done:
 redriven, or its execution can never be redriven under the construct's own policy (redriven or
 running since, succeeded, redrive window closed, a Map Run child, or exhausted at the maxRedrives

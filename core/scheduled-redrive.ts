@@ -19,7 +19,7 @@ export function parseScheduledRedrive(raw: unknown): RedriveRequest {
   if (detail.redriveCount !== undefined && !isCount(detail.redriveCount)) {
     problems.push(`detail.redriveCount must be a whole number of at least 0, got ${describeValue(detail.redriveCount)}`);
   }
-  const reason = detail.reason ?? ScheduleReason.BACKOFF;
+  const reason = detail.reason;
   if (reason !== ScheduleReason.BACKOFF && reason !== ScheduleReason.THROTTLED) {
     problems.push(`detail.reason must be ${ScheduleReason.BACKOFF} or ${ScheduleReason.THROTTLED}, got ${describeValue(reason)}`);
   }

@@ -45,7 +45,7 @@ export async function createRedriveSchedule(
     'detail-type': SCHEDULED_REDRIVE_DETAIL_TYPE,
     'detail': { ...detail, scheduledFor: `${at}Z` },
   };
-  const description = `Redrive of a failed Step Functions execution (${detail.reason ?? 'BACKOFF'}, redrive count ${detail.redriveCount ?? 'unknown'})`;
+  const description = `Redrive of a failed Step Functions execution (${detail.reason}, redrive count ${detail.redriveCount ?? 'unknown'})`;
   return createOneTimeSchedule(scheduling, scheduleName, due, description, payload, abortSignal);
 }
 

@@ -211,7 +211,21 @@ export interface AutoRedriveProps {
   readonly reservedConcurrentExecutions?: number;
 
   /**
-   * How long the handler's logs are kept.
+   * The log group the handler writes to, when you bring your own: for your own retention,
+   * encryption, removal policy or name. The handler's role is granted to write to it.
+   *
+   * Give either this or the log retention property, not both.
+   *
+   * @default - a log group the construct creates, kept for the log retention (one month unless
+   * told), and retained when the stack is deleted
+   */
+  readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * How long the log group the construct creates keeps the handler's logs.
+   *
+   * It applies only to that log group: with your own log group (the log group property), set the
+   * retention on it instead, and leave this unset.
    *
    * @default - one month
    */
@@ -222,19 +236,26 @@ export interface AutoRedriveProps {
    *
    * The events have the source `cdk-stepfunctions-redrive` and the detail-types `Execution Redriven`,
    * `Redrive Scheduled`, `Redrive Skipped`, `Redrive Exhausted` and `Redrive Failed`. They cost a
-   * PutEvents call per decision, so they are published only when they are wanted: when one of this
-   * construct's methods that make a rule for outcome events (on redrive exhausted, on outcome, ...)
-   * is called, or when this is true. Set it when something other than those methods reads the
-   * events: a rule you write yourself on the bus, or a bus the events are forwarded to.
+   * PutEvents call per decision, so they are published only when they are wanted: when this is true,
+   * or when one of this construct's methods that make a rule for outcome events (on redriven, on
+   * scheduled, on skipped, on exhausted, on failed, on outcome) is called, whatever this says.
+   * Either way, turning them on adds `events:PutEvents` on the outcome event bus (for the source
+   * `cdk-stepfunctions-redrive` only) to the handler's role, and sets the handler's environment
+   * variable `AUTO_REDRIVE_OUTCOME_EVENTS` to `true`. Set this when something other than those
+   * methods reads the events: a rule you write yourself on the bus, or a bus the events are
+   * forwarded to.
    *
-   * @default - false: outcome events are published once one of the construct's outcome rule methods
-   * is called
+   * @default - false: no outcome events, no `events:PutEvents` permission, until one of the
+   * construct's outcome rule methods is called
    */
   readonly outcomeEvents?: boolean;
 
   /**
-   * The event bus the handler publishes outcome events to, when they are published (see the outcome
-   * events property).
+   * The event bus outcome events go to (see the outcome events property), and the bus the rules of
+   * the construct's outcome rule methods are made on.
+   *
+   * The handler is told the bus in every configuration; it publishes to it, and is allowed to, only
+   * once outcome events are turned on.
    *
    * @default - the account's default event bus
    */
@@ -264,10 +285,11 @@ export interface AutoRedriveProps {
   readonly metricsNamespace?: string;
 
   /**
-   * Create the construct's three alarms: on the dead-letter queue, on exhausted redrives and on
-   * handler errors. Add actions to them with the construct's add alarm actions method.
+   * Create the construct's four alarms: on the dead-letter queue, on exhausted redrives, on handler
+   * errors, and on the age of the intake queue's oldest message. Add actions to them with the
+   * construct's add alarm actions method.
    *
-   * @default - true: the three alarms, without actions
+   * @default - true: the four alarms, without actions
    */
   readonly alarms?: boolean;
 
@@ -286,10 +308,14 @@ export interface AutoRedriveProps {
   readonly dashboard?: boolean;
 
   /**
-   * Active X-Ray tracing for the handler. Each invocation's trace carries the annotations
-   * `redrive`, `redriveCount`, `executionArn` and the outcome.
+   * X-Ray tracing for the handler: active, pass-through or disabled, as for any Lambda function.
    *
-   * @default - false: no tracing
+   * With tracing (active or pass-through), the handler's role gets `xray:PutTraceSegments` and
+   * `xray:PutTelemetryRecords`, and each traced invocation carries a `## redrive` subsegment with
+   * the annotations `redrive`, `redriveCount`, `executionArn` and the outcome. Pass-through traces
+   * only the invocations an upstream service sampled, which the intake queue's triggers seldom are.
+   *
+   * @default - Tracing.DISABLED: no tracing
    */
-  readonly tracing?: boolean;
+  readonly tracing?: lambda.Tracing;
 }

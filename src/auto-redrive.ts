@@ -39,8 +39,8 @@ const AUTO_REDRIVE_NAME_MAX_LENGTH = 58;
  * that cannot be handled end in the dead-letter queue. A recurring sweep (on by default) finds the
  * failures whose events were missed and sends them through the same queue and path.
  *
- * At synth time the construct also checks that the stack stays within CloudFormation's limits (500
- * resources, and a 1 MB template when the state machines are listed), and warns when another AutoRedrive of the app watches one of the
+ * At synth time the construct also checks that the stack stays within CloudFormation's 500
+ * resources, and warns when another AutoRedrive of the app watches one of the
  * same state machines. A watched state machine of the app with a Distributed Map gets the
  * permission its role needs to redrive its Map Runs, when its role lacks it.
  *
@@ -76,7 +76,7 @@ export class AutoRedrive extends Construct {
   /** The queue that keeps every event that could not be handled, with its error. */
   public readonly deadLetterQueue: sqs.IQueue;
 
-  /** The handler's log group. */
+  /** The handler's log group: the one given, or the one the construct created. */
   public readonly logGroup: logs.ILogGroup;
 
   /**
@@ -105,7 +105,11 @@ export class AutoRedrive extends Construct {
   /** The dashboard, when one was asked for. */
   public readonly dashboard?: cloudwatch.Dashboard;
 
-  /** The event bus outcome events are published to, when they are published. */
+  /**
+   * The event bus outcome events go to, and the outcome rule methods make their rules on: the one
+   * given, or the account's default event bus. Set in every configuration; the handler publishes
+   * to it only once outcome events are turned on.
+   */
   public readonly outcomeEventBus: events.IEventBus;
 
   /**
@@ -150,6 +154,7 @@ export class AutoRedrive extends Construct {
       reservedConcurrentExecutions: settings.reservedConcurrentExecutions,
       intake,
       maxConcurrency: settings.maxConcurrency,
+      logGroup: props.logGroup,
       logRetention: settings.logRetention,
       tracing: settings.tracing,
       detailedMetrics: settings.detailedMetrics,
@@ -198,19 +203,13 @@ export class AutoRedrive extends Construct {
         deadLetterQueueDepth: this.metricDeadLetterQueueDepth(),
         handlerErrors: this.handler.metricErrors(),
         intakeAge: this.metricIntakeQueueOldestMessageAge(),
-        stateMachineArns: settings.selection.kind === 'LIST' ? settings.selection.stateMachines.map((machine) => machine.arn) : undefined,
+        stateMachineArns: settings.selection.stateMachineArns,
       });
     }
 
     warnWhenWatchedTwice(this, settings.selection);
     letMapRunsBeRedriven(this, settings.selection);
-    validateTemplateLimits(this, {
-      shareGrows: settings.selection.kind === 'LIST',
-      advice: settings.selection.kind === 'LIST'
-        ? 'Watch the state machines with stateMachineNamePrefixes instead (a rule and a policy entry per prefix, whatever the number ' +
-          'of state machines), or move resources to another stack: an AutoRedrive watches state machines of any stack of its account and Region.'
-        : 'Move resources to another stack: an AutoRedrive watches state machines of any stack of its account and Region.',
-    });
+    validateTemplateLimits(this, { advice: settings.selection.templateAdvice });
   }
 
   /**
@@ -224,25 +223,44 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching this construct's `Execution Redriven` events: an execution was redriven.
    *
-   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
+   * Calling it turns on outcome events, as the outcome events property does: it adds
+   * `events:PutEvents` on the outcome event bus (for the source `cdk-stepfunctions-redrive` only) to
+   * the handler's role, and sets the handler's environment variable `AUTO_REDRIVE_OUTCOME_EVENTS` to
+   * `true`, so that the handler publishes an outcome event, one PutEvents call, after every
+   * decision. Calling several of these methods turns them on once. The rule is made on the outcome
+   * event bus.
    */
   public onRedriven(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.REDRIVEN], options);
   }
 
   /**
-   * A rule matching this construct's `Redrive Scheduled` events: a redrive was put off by the backoff.
+   * A rule matching this construct's `Redrive Scheduled` events: a redrive was scheduled for later,
+   * delayed by the backoff or put off because Step Functions throttled it (the event's
+   * `scheduleReason` is `BACKOFF` or `THROTTLED`).
    *
-   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
+   * Calling it turns on outcome events, as the outcome events property does: it adds
+   * `events:PutEvents` on the outcome event bus (for the source `cdk-stepfunctions-redrive` only) to
+   * the handler's role, and sets the handler's environment variable `AUTO_REDRIVE_OUTCOME_EVENTS` to
+   * `true`, so that the handler publishes an outcome event, one PutEvents call, after every
+   * decision. Calling several of these methods turns them on once. The rule is made on the outcome
+   * event bus.
    */
   public onScheduled(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SCHEDULED], options);
   }
 
   /**
-   * A rule matching this construct's `Redrive Skipped` events: the policy did not allow a redrive.
+   * A rule matching this construct's `Redrive Skipped` events: an execution was not redriven, for a
+   * reason other than exhaustion (the event's `reason`: the policy's status or error filter, a dry
+   * run, an execution already redriven or no longer redrivable, ...).
    *
-   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
+   * Calling it turns on outcome events, as the outcome events property does: it adds
+   * `events:PutEvents` on the outcome event bus (for the source `cdk-stepfunctions-redrive` only) to
+   * the handler's role, and sets the handler's environment variable `AUTO_REDRIVE_OUTCOME_EVENTS` to
+   * `true`, so that the handler publishes an outcome event, one PutEvents call, after every
+   * decision. Calling several of these methods turns them on once. The rule is made on the outcome
+   * event bus.
    */
   public onSkipped(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.SKIPPED], options);
@@ -251,16 +269,28 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching this construct's `Redrive Exhausted` events: an execution failed again after its maximum redrives.
    *
-   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
+   * Calling it turns on outcome events, as the outcome events property does: it adds
+   * `events:PutEvents` on the outcome event bus (for the source `cdk-stepfunctions-redrive` only) to
+   * the handler's role, and sets the handler's environment variable `AUTO_REDRIVE_OUTCOME_EVENTS` to
+   * `true`, so that the handler publishes an outcome event, one PutEvents call, after every
+   * decision. Calling several of these methods turns them on once. The rule is made on the outcome
+   * event bus.
    */
   public onExhausted(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.EXHAUSTED], options);
   }
 
   /**
-   * A rule matching this construct's `Redrive Failed` events: the handler could not handle an event.
+   * A rule matching this construct's `Redrive Failed` events: the handler could not handle a trigger.
+   * The event's `final` is `true` when the trigger is in the dead-letter queue, `false` when it
+   * returns to the intake queue to be retried.
    *
-   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
+   * Calling it turns on outcome events, as the outcome events property does: it adds
+   * `events:PutEvents` on the outcome event bus (for the source `cdk-stepfunctions-redrive` only) to
+   * the handler's role, and sets the handler's environment variable `AUTO_REDRIVE_OUTCOME_EVENTS` to
+   * `true`, so that the handler publishes an outcome event, one PutEvents call, after every
+   * decision. Calling several of these methods turns them on once. The rule is made on the outcome
+   * event bus.
    */
   public onFailed(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, [OutcomeDetailType.FAILED], options);
@@ -269,7 +299,12 @@ export class AutoRedrive extends Construct {
   /**
    * A rule matching every outcome event of this construct.
    *
-   * Calling it makes the handler publish outcome events: a PutEvents call per decision.
+   * Calling it turns on outcome events, as the outcome events property does: it adds
+   * `events:PutEvents` on the outcome event bus (for the source `cdk-stepfunctions-redrive` only) to
+   * the handler's role, and sets the handler's environment variable `AUTO_REDRIVE_OUTCOME_EVENTS` to
+   * `true`, so that the handler publishes an outcome event, one PutEvents call, after every
+   * decision. Calling several of these methods turns them on once. The rule is made on the outcome
+   * event bus.
    */
   public onOutcome(id: string, options?: events.OnEventOptions): events.Rule {
     return this.onOutcomes(id, Object.values(OutcomeDetailType), options);
@@ -280,13 +315,18 @@ export class AutoRedrive extends Construct {
     return this.metric(MetricName.REDRIVEN, props);
   }
 
-  /** Redrives put off by the backoff (a schedule was created). Sum over 5 minutes unless told. */
+  /**
+   * Redrives delayed by the backoff: each got a one-time schedule that redrives it when it is due.
+   * Sum over 5 minutes unless told. Checks and redrives put off because Step Functions throttled them
+   * are counted apart (`metricPutOff`).
+   */
   public metricScheduled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.SCHEDULED, props);
   }
 
   /**
-   * Events the policy did not redrive, exhausted ones included. Sum over 5 minutes unless told.
+   * Triggers skipped, not redriven, whatever the reason, exhausted ones included. Sum over 5 minutes
+   * unless told.
    *
    * With detailed metrics, also published per skip reason (dimension `Reason`, beside `service`,
    * and with `StateMachine` too): add the dimension `Reason` with the value `ERROR_NOT_ALLOWED` to
@@ -297,12 +337,28 @@ export class AutoRedrive extends Construct {
     return this.metric(MetricName.SKIPPED, props);
   }
 
+  /**
+   * Checks and redrives put off because Step Functions throttled them past the SDK's retries: each
+   * got a one-time schedule, a little later, that sends it through the same path again. Sum over 5
+   * minutes unless told.
+   *
+   * A few are normal in a storm. A steady count means the handler and the account's other callers
+   * use up the Step Functions quotas between them: see the max concurrency property, and the
+   * sweep's quota share.
+   */
+  public metricPutOff(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(MetricName.PUT_OFF, props);
+  }
+
   /** Executions that failed again after their maximum redrives. Sum over 5 minutes unless told. */
   public metricExhausted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.EXHAUSTED, props);
   }
 
-  /** Redrives that failed: rejected ones (dead-lettered) and failed attempts (retried). Sum over 5 minutes unless told. */
+  /**
+   * Triggers the handler could not handle: redrives Step Functions rejected (dead-lettered at once)
+   * and attempts that failed (returned to the intake queue, retried). Sum over 5 minutes unless told.
+   */
   public metricFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.FAILED, props);
   }
@@ -310,6 +366,17 @@ export class AutoRedrive extends Construct {
   /** Events that did not have the documented shape (dead-lettered). Sum over 5 minutes unless told. */
   public metricBadEvents(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(MetricName.BAD_EVENTS, props);
+  }
+
+  /**
+   * Outcome events the handler could not publish: PutEvents failed, the decision stands, and a
+   * warning log line says which event was lost. Sum over 5 minutes unless told.
+   *
+   * Published with the `service` dimension only, with or without detailed metrics, and only while
+   * outcome events are on (the outcome events property, or an outcome rule method).
+   */
+  public metricOutcomeEventFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(MetricName.OUTCOME_EVENT_FAILURES, props);
   }
 
   /** Messages waiting in the dead-letter queue. Maximum over 1 minute unless told. */
@@ -336,8 +403,10 @@ export class AutoRedrive extends Construct {
   }
 
   /**
-   * One of the handler's metrics, for this construct (dimension `service`). Sum over 5 minutes
-   * unless told. With detailed metrics, the handler also publishes each metric per state machine
+   * One of the handler's metrics by its name, for this construct (dimension `service`). Sum over 5
+   * minutes unless told. The names are `Redriven`, `Scheduled`, `PutOff`, `Skipped`, `Exhausted`,
+   * `Failed`, `BadEvents` and `OutcomeEventFailures`, each with its own method. With detailed
+   * metrics, the handler also publishes each of them but `OutcomeEventFailures` per state machine
    * (dimension `StateMachine`, beside `service`), and skips per reason (`Reason`).
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -3,6 +3,9 @@
  *
  * Step Functions can redrive executions that FAILED, TIMED_OUT or were ABORTED.
  *
+ * Compare statuses by their value, not as objects: another installed copy of this library has
+ * objects of its own for the same statuses.
+ *
  * @stability experimental
  */
 export class RedrivableStatus {

@@ -30,6 +30,12 @@ export interface SweepOptions {
   readonly quotaShare?: number;
 }
 
+/**
+ * Marks every Sweep, whichever copy of this library made it: `Symbol.for` returns the same symbol
+ * in every copy, where `instanceof` fails across two installed copies.
+ */
+const SWEEP_SYMBOL = Symbol.for('cdk-stepfunctions-redrive.Sweep');
+
 const MIN_INTERVAL = Duration.minutes(5);
 const MAX_INTERVAL = Duration.days(7);
 const DEFAULT_LOOK_BACK_INTERVALS = 3;
@@ -53,6 +59,19 @@ const DEFAULT_QUOTA_SHARE = 0.5;
  * @stability experimental
  */
 export class Sweep {
+  /**
+   * Whether the value is a Sweep, made by `Sweep.every()` or `Sweep.off()` of this or any other
+   * installed copy of this library.
+   *
+   * Use it rather than a type check of the language (such as `instanceof`), which fails when the
+   * app has two copies of the library installed.
+   *
+   * @param x the value to check
+   */
+  public static isSweep(x: any): x is Sweep {
+    return x !== null && typeof x === 'object' && SWEEP_SYMBOL in x;
+  }
+
   /**
    * Sweep at every interval: at least 5 minutes, at most 7 days, in whole minutes.
    *
@@ -104,6 +123,7 @@ export class Sweep {
   public readonly quotaShare?: number;
 
   private constructor(enabled: boolean, interval?: Duration, lookBack?: Duration, quotaShare?: number) {
+    Object.defineProperty(this, SWEEP_SYMBOL, { value: true });
     this.enabled = enabled;
     this.interval = interval;
     this.lookBack = lookBack;

@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -211,8 +211,10 @@ describe('AutoRedrive with defaults', () => {
     template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
   });
 
-  test('an explicit log group keeps logs a month', () => {
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  test('an explicit log group keeps logs a month, and is retained when the stack is deleted', () => {
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(stack.resolve(autoRedrive.logGroup.logGroupName)).toEqual({ Ref: expect.stringMatching(/^AutoRedriveHandlerLogs/) });
   });
 });
 
@@ -240,6 +242,37 @@ describe('AutoRedrive options', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', ReservedConcurrentExecutions: 5 });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 5 } });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  test('a log group you bring: the handler logs to it, may write to it, and the construct creates none', () => {
+    const stack = newStack();
+    const logGroup = new logs.LogGroup(stack, 'MyLogs', { retention: logs.RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY });
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], logGroup });
+    const template = Template.fromStack(stack);
+    expect(autoRedrive.logGroup).toBe(logGroup);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^MyLogs') } } });
+    expect(handlerRoleStatements(template)).toContainEqual(expect.objectContaining({
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [expect.stringMatching(/^MyLogs/), 'Arn'] },
+    }));
+  });
+
+  test('a log group and a log retention together are refused: the retention applies to the log group the construct creates', () => {
+    const stack = newStack();
+    const logGroup = new logs.LogGroup(stack, 'MyLogs');
+    expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], logGroup, logRetention: logs.RetentionDays.ONE_YEAR }))
+      .toThrow(/give logGroup or logRetention, not both/);
+  });
+
+  test('an imported log group works too', () => {
+    const stack = newStack();
+    const logGroup = logs.LogGroup.fromLogGroupName(stack, 'Imported', '/ops/auto-redrive');
+    new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], logGroup });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::LogGroup', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: '/ops/auto-redrive' } });
+    expect(JSON.stringify(handlerRoleStatements(template))).toContain(':log-group:/ops/auto-redrive:*');
   });
 
   test('a customer managed key encrypts both queues; EventBridge, the scheduler role and the handler may use it as each needs', () => {

@@ -7,8 +7,8 @@ import { synthesizedHandlerOf } from '../tools/cloud-assembly';
 import { deployToFake, FakeDeployment } from '../tools/deploy-to-fake';
 import { EventSourceMapping } from '../tools/event-source-mapping';
 import { executionArn, failureEvent } from '../tools/events';
-import { FakeAws } from '../tools/fake-aws/server';
 import { runBundle } from './support/run-bundle';
+import { FakeAws } from '../tools/fake-aws/server';
 
 const MINUTE = 60_000;
 

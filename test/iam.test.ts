@@ -4,23 +4,35 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AutoRedrive, AutoRedriveProps, Backoff, Sweep } from '../src';
 import { newStack, standardStateMachine } from './support/stacks';
 
 const SERVICE_PREFIX: Record<string, string> = { 'client-sfn': 'states', 'client-sqs': 'sqs', 'client-scheduler': 'scheduler', 'client-eventbridge': 'events' };
 
-/** The IAM actions of the AWS SDK commands the handler's code sends, read from its source. */
+/**
+ * The IAM actions of the AWS SDK commands the handler's code sends, read from its source: every
+ * module its entry point reaches through relative imports and `require()`s (lambda/redrive/, and the
+ * redrive path in core/ that it shares with the CLI), as esbuild bundles it.
+ */
 function actionsTheHandlerCalls(): Set<string> {
-  const dir = path.join(__dirname, '..', 'lambda', 'redrive');
   const actions = new Set<string>();
-  for (const file of fs.readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
-    const source = fs.readFileSync(path.join(dir, file), 'utf8');
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = fs.readFileSync(file, 'utf8');
     for (const [, names, client] of source.matchAll(/import \{([^}]+)\} from '@aws-sdk\/(client-[a-z]+)'/g)) {
       for (const name of names.split(',').map((n) => n.trim()).filter((n) => n.endsWith('Command'))) {
         actions.add(`${SERVICE_PREFIX[client]}:${name.replace(/Command$/, '')}`);
       }
     }
-  }
+    for (const [, , relative] of source.matchAll(/(from |require\()'(\.\.?\/[^']+)'/g)) {
+      const base = path.resolve(path.dirname(file), relative);
+      visit([`${base}.ts`, path.join(base, 'index.ts')].find((candidate) => fs.existsSync(candidate))!);
+    }
+  };
+  visit(path.join(__dirname, '..', 'lambda', 'redrive', 'index.ts'));
   return actions;
 }
 
@@ -91,7 +103,7 @@ const VARIANTS: [string, Variant][] = [
     props: (stack) => ({
       stateMachines: twoStateMachines(stack),
       encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
-      tracing: true,
+      tracing: lambda.Tracing.ACTIVE,
       outcomeEventBus: new events.EventBus(stack, 'Bus'),
     }),
     ...LISTED,

@@ -4,9 +4,11 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AutoRedrive, AutoRedriveProps } from '../src';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
+import { MetricName } from '../src/shared/contract';
 
 describe('metrics', () => {
   const { autoRedrive, stack } = synthAutoRedrive();
@@ -18,6 +20,8 @@ describe('metrics', () => {
     ['Exhausted', (a) => a.metricExhausted()],
     ['Failed', (a) => a.metricFailed()],
     ['BadEvents', (a) => a.metricBadEvents()],
+    ['PutOff', (a) => a.metricPutOff()],
+    ['OutcomeEventFailures', (a) => a.metricOutcomeEventFailures()],
   ])('%s: the handler\'s namespace and service dimension, Sum over 5 minutes', (metricName, metricOf) => {
     const metric = metricOf(autoRedrive);
     expect(metric.namespace).toBe('CdkStepFunctionsRedrive');
@@ -25,6 +29,24 @@ describe('metrics', () => {
     expect(metric.dimensions).toEqual({ service: autoRedrive.autoRedriveName });
     expect(metric.statistic).toBe('Sum');
     expect(metric.period.toMinutes()).toBe(5);
+    expect(metric.toMetricConfig()).toEqual(autoRedrive.metric(metricName).toMetricConfig());
+  });
+
+  test('every metric the handler publishes has a method named after it, metric<Name>()', () => {
+    for (const metricName of Object.values(MetricName)) {
+      const method = (autoRedrive as any)[`metric${metricName}`];
+      expect({ metricName, hasMethod: typeof method === 'function' }).toEqual({ metricName, hasMethod: true });
+      expect(method.call(autoRedrive).metricName).toBe(metricName);
+    }
+  });
+
+  test('the metric methods pass their options through, in a chosen namespace', () => {
+    const { autoRedrive: custom } = synthAutoRedrive({ metricsNamespace: 'Ops/Redrive' });
+    for (const metric of [custom.metricPutOff({ period: Duration.minutes(1) }), custom.metricOutcomeEventFailures({ period: Duration.minutes(1) })]) {
+      expect(metric.namespace).toBe('Ops/Redrive');
+      expect(metric.period.toMinutes()).toBe(1);
+      expect(metric.dimensions).toEqual({ service: custom.autoRedriveName });
+    }
   });
 
   test('options are applied, and extra dimensions (a skip reason) added', () => {
@@ -282,12 +304,29 @@ describe('dashboard and tracing', () => {
     expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
-  test('tracing: false by default; tracing: true makes it active and tells the handler', () => {
-    synthAutoRedrive().template.resourcePropertiesCountIs('AWS::Lambda::Function', { TracingConfig: Match.anyValue() }, 0);
-    const { template } = synthAutoRedrive({ tracing: true });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: { AUTO_REDRIVE_TRACING: 'true' } },
-    });
+  const xrayStatements = (template: Template) => handlerRoleStatements(template).filter((statement: any) => JSON.stringify(statement.Action).includes('xray:'));
+  const tracingVariable = (template: Template) => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    return fn.Properties.Environment.Variables.AUTO_REDRIVE_TRACING;
+  };
+
+  test.each<[string, Partial<AutoRedriveProps>]>([
+    ['by default', {}],
+    ['with Tracing.DISABLED', { tracing: lambda.Tracing.DISABLED }],
+  ])('no tracing %s: no tracing config, no X-Ray permission, the handler not told', (_name, props) => {
+    const { template } = synthAutoRedrive(props);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { TracingConfig: Match.anyValue() }, 0);
+    expect(xrayStatements(template)).toEqual([]);
+    expect(tracingVariable(template)).toBeUndefined();
+  });
+
+  test.each<[lambda.Tracing, string]>([
+    [lambda.Tracing.ACTIVE, 'Active'],
+    [lambda.Tracing.PASS_THROUGH, 'PassThrough'],
+  ])('tracing %s: the function\'s mode, the X-Ray permission, and the handler told to annotate its trace', (tracing, mode) => {
+    const { template } = synthAutoRedrive({ tracing });
+    template.hasResourceProperties('AWS::Lambda::Function', { TracingConfig: { Mode: mode } });
+    expect(xrayStatements(template)).toEqual([expect.objectContaining({ Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' })]);
+    expect(tracingVariable(template)).toBe('true');
   });
 });

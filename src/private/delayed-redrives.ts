@@ -42,14 +42,15 @@ export class DelayedRedrives extends Construct {
   }
 
   /** Lets a principal create schedules in the group, run as the scheduler role. */
-  public grantCreateSchedules(grantee: iam.IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+  public grantCreateSchedules(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
       actions: ['scheduler:CreateSchedule'],
-      resources: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/*` })],
-    }));
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      resourceArns: [Stack.of(this).formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroupName}/*` })],
+    }).combine(iam.Grant.addToPrincipal({
+      grantee,
       actions: ['iam:PassRole'],
-      resources: [this.schedulerRole.roleArn],
+      resourceArns: [this.schedulerRole.roleArn],
       conditions: { StringEquals: { 'iam:PassedToService': SCHEDULER_SERVICE } },
     }));
   }

@@ -11,6 +11,3 @@ export const MAX_MANAGED_POLICIES_PER_ROLE_WITH_INCREASE = 20;
 
 /** CloudFormation refuses a template with more resources than this. */
 export const MAX_TEMPLATE_RESOURCES = 500;
-
-/** CloudFormation refuses a template body (uploaded to S3) larger than this, in bytes: 1 MB. */
-export const MAX_TEMPLATE_BODY_BYTES = 1_048_576;

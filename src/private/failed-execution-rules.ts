@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { failedExecutionPatterns } from './event-patterns';
@@ -18,7 +17,7 @@ export interface FailedExecutionRulesProps {
  * pattern.
  */
 export function failedExecutionRules(scope: Construct, props: FailedExecutionRulesProps): events.Rule[] {
-  return failedExecutionPatterns(Stack.of(scope), props.selection, props.statuses).map((eventPattern, index) =>
+  return failedExecutionPatterns(props.selection.arnMatchers(), props.statuses).map((eventPattern, index) =>
     new events.Rule(scope, index === 0 ? 'Rule' : `Rule${index + 1}`, {
       description: 'Failed, redrivable executions of state machines watched by AutoRedrive',
       eventPattern,

@@ -15,13 +15,15 @@ export interface HandlerEnvironmentProps {
   readonly name: string;
   readonly outcomeEventBusName: string;
   readonly metricsNamespace: string;
+  /** The function is traced (active or pass-through): the handler annotates its trace. */
   readonly tracing: boolean;
-  /** `true` or `false`, possibly a lazy value: whether the handler publishes outcome events. */
-  readonly outcomeEvents: string;
   readonly detailedMetrics: boolean;
 }
 
-/** The handler's environment: small and of fixed size, whatever the number of state machines. */
+/**
+ * The handler's environment: small and of fixed size, whatever the number of state machines.
+ * Outcome events start off (`false`): `RedriveHandler.publishOutcomeEvents()` turns them on.
+ */
 export function handlerEnvironment(scope: Construct, props: HandlerEnvironmentProps): Record<string, string> {
   return {
     [ENV.POLICY]: Stack.of(scope).toJsonString(props.policy),
@@ -33,7 +35,7 @@ export function handlerEnvironment(scope: Construct, props: HandlerEnvironmentPr
     [ENV.NAME]: props.name,
     [ENV.OUTCOME_EVENT_BUS]: props.outcomeEventBusName,
     [ENV.METRICS_NAMESPACE]: props.metricsNamespace,
-    [ENV.OUTCOME_EVENTS]: props.outcomeEvents,
+    [ENV.OUTCOME_EVENTS]: 'false',
     ...(props.tracing ? { [ENV.TRACING]: 'true' } : {}),
     ...(props.detailedMetrics ? { [ENV.DETAILED_METRICS]: 'true' } : {}),
     ...SDK_RETRY_ENVIRONMENT,

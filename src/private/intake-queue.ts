@@ -1,4 +1,4 @@
-import { Annotations, Duration, Names } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { allowEventBridgeToUseKey } from './queue-encryption';
 import { grantSendOnly } from './send-to-queue';
+import { addWarning } from './warnings';
 import {
   INTAKE_BATCH_SIZE, INTAKE_MAX_RECEIVE_COUNT, INTAKE_RETENTION_DAYS, INTAKE_VISIBILITY_TIMEOUT_FACTOR,
   MAX_DELIVERY_EVENT_AGE_SECONDS, MAX_DELIVERY_RETRY_ATTEMPTS,
@@ -72,7 +73,7 @@ export class IntakeQueue extends Construct {
         }));
         fromThisRule(this.queue, 'AllowRule');
         if (!fromThisRule(this.deadLetterQueue, 'AllowRuleDeadLetters').statementAdded) {
-          Annotations.of(this).addWarningV2('cdk-stepfunctions-redrive:DeadLetterQueuePolicy',
+          addWarning(this, 'DeadLetterQueuePolicy',
             `The policy of the dead-letter queue you brought must let ${EVENTS_SERVICE} sqs:SendMessage from the rule ${rule.ruleArn}, ` +
             'or EventBridge cannot keep an event it could not deliver.');
         }
@@ -87,23 +88,32 @@ export class IntakeQueue extends Construct {
   }
 
   /** Lets a principal (the scheduler role) send to the queue. */
-  public grantSend(grantee: iam.IGrantable): void {
-    grantSendOnly(this.queue, grantee);
+  public grantSend(grantee: iam.IGrantable): iam.Grant {
+    return grantSendOnly(this.queue, grantee);
+  }
+
+  /**
+   * Lets a principal (the handler's role) consume the queue: receive and delete messages, and read
+   * the queue's attributes, which the event source mapping needs; with a customer managed key,
+   * decrypt. Nothing more.
+   */
+  public grantConsume(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      resourceArns: [this.queue.queueArn],
+    });
+    const keyGrant = this.queue.encryptionMasterKey?.grantDecrypt(grantee);
+    return keyGrant ? grant.combine(keyGrant) : grant;
   }
 
   /**
    * Feeds the handler from the queue: batches of INTAKE_BATCH_SIZE, at most `maxConcurrency`
    * invocations at once (without reserving any of the account's concurrency), and partial batch
-   * responses. The role may receive and delete messages, and read the queue's attributes, which the
-   * event source mapping needs; nothing more.
+   * responses. The handler's role is granted what consuming needs (`grantConsume`).
    */
   public feed(handler: lambda.Function, maxConcurrency: number): lambda.EventSourceMapping {
-    const role = handler.role!;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
-      resources: [this.queue.queueArn],
-    }));
-    this.queue.encryptionMasterKey?.grantDecrypt(role);
+    this.grantConsume(handler);
     const mapping = new lambda.EventSourceMapping(this, 'Mapping', {
       target: handler,
       eventSourceArn: this.queue.queueArn,

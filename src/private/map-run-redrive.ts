@@ -1,4 +1,4 @@
-import { Annotations, Aspects, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Aspects, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
@@ -6,11 +6,11 @@ import { readDistributedMaps } from './distributed-maps';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { allows, boundaryStatements, evaluate, Evaluation, partitionOf, pseudoParameters, roleStatements } from './role-statements';
 import { executionArn, Selection } from './selection';
-import { describeWatchedStateMachine, WatchedStateMachine } from './watched-state-machine';
-import { mayShareEnvironment } from './watched-twice';
+import { addWarning } from './warnings';
+import { WatchedStateMachine } from './watched-state-machine';
 
-export const MAP_RUN_REDRIVE_NOT_GRANTED_WARNING = 'cdk-stepfunctions-redrive:MapRunRedriveNotGranted';
-export const MAP_RUN_REDRIVE_UNVERIFIED_WARNING = 'cdk-stepfunctions-redrive:MapRunRedriveUnverified';
+export const MAP_RUN_REDRIVE_NOT_GRANTED_WARNING = 'MapRunRedriveNotGranted';
+export const MAP_RUN_REDRIVE_UNVERIFIED_WARNING = 'MapRunRedriveUnverified';
 /** The id of the policy the construct adds to a state machine of the app whose role lacks the permission. */
 export const MAP_RUN_REDRIVE_POLICY_ID = 'AutoRedriveMapRunRedrivePolicy';
 const REDRIVE_ACTION = 'states:RedriveExecution';
@@ -32,20 +32,9 @@ const REDRIVE_ACTION = 'states:RedriveExecution';
 export function letMapRunsBeRedriven(construct: Construct, selection: Selection): void {
   Aspects.of(construct).add({
     visit: (node) => {
-      if (node === construct) coveredStateMachines(construct, selection).forEach((machine) => protect(construct, machine));
+      if (node === construct) selection.watchedStateMachinesIn(construct).forEach((machine) => protect(construct, machine));
     },
   });
-}
-
-function coveredStateMachines(construct: Construct, selection: Selection): WatchedStateMachine[] {
-  if (selection.kind === 'LIST') return selection.stateMachines.filter((machine) => !machine.isExpress);
-  const scope: IConstruct = Stage.of(construct) ?? construct.node.root;
-  return scope.node.findAll()
-    .filter((node): node is sfn.StateMachine => node instanceof sfn.StateMachine && mayShareEnvironment(Stack.of(node), Stack.of(construct)))
-    .map(describeWatchedStateMachine)
-    .filter((machine) => !machine.isExpress)
-    .filter((machine) => selection.kind === 'ALL' ||
-      (!Token.isUnresolved(machine.name) && selection.namePrefixes.some((prefix) => machine.name.startsWith(prefix))));
 }
 
 function protect(construct: Construct, machine: WatchedStateMachine): void {
@@ -102,20 +91,20 @@ function evaluationFor(resource: sfn.CfnStateMachine, name: string): (stack: Sta
 }
 
 function warnUnverified(construct: Construct, machine: WatchedStateMachine, reason: string): void {
-  Annotations.of(construct).addWarningV2(MAP_RUN_REDRIVE_UNVERIFIED_WARNING,
+  addWarning(construct, MAP_RUN_REDRIVE_UNVERIFIED_WARNING,
     `AutoRedrive cannot tell whether ${describe(machine)} has a Distributed Map: ${reason}. If it has one, its role needs this statement, ` +
     `or redriving a failed execution fails again at the Map Run: ${statementText(machine)}`);
 }
 
 function warnNotGranted(construct: Construct, machine: WatchedStateMachine): void {
-  Annotations.of(construct).addWarningV2(MAP_RUN_REDRIVE_NOT_GRANTED_WARNING,
+  addWarning(construct, MAP_RUN_REDRIVE_NOT_GRANTED_WARNING,
     `${describe(machine)} has a Distributed Map and its role lacks the permission to redrive the Map Run's child executions, and ` +
     'AutoRedrive cannot add it to a role it did not get as an iam.Role of the app: redriving a failed execution would fail again at the ' +
     `Map Run. Add this statement to the state machine's role: ${statementText(machine)}`);
 }
 
 function warnBoundary(construct: Construct, machine: WatchedStateMachine, unknownBoundary: boolean): void {
-  Annotations.of(construct).addWarningV2(MAP_RUN_REDRIVE_NOT_GRANTED_WARNING,
+  addWarning(construct, MAP_RUN_REDRIVE_NOT_GRANTED_WARNING,
     `${describe(machine)} may have a Distributed Map and its role has a permissions boundary that ` +
     `${unknownBoundary ? 'AutoRedrive cannot read' : 'does not allow the permission to redrive the Map Run\'s child executions'}: ` +
     'redriving a failed execution would fail again at the Map Run, whatever the role\'s policies allow. The boundary must allow ' +

@@ -6,7 +6,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
  * actions sending needs. Narrower than `grantSendMessages`, which also grants GetQueueAttributes,
  * GetQueueUrl, kms:Encrypt and kms:ReEncrypt*, none of which sending uses.
  */
-export function grantSendOnly(queue: sqs.IQueue, grantee: iam.IGrantable): void {
-  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
-  queue.encryptionMasterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+export function grantSendOnly(queue: sqs.IQueue, grantee: iam.IGrantable): iam.Grant {
+  const grant = iam.Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
+  const keyGrant = queue.encryptionMasterKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+  return keyGrant ? grant.combine(keyGrant) : grant;
 }

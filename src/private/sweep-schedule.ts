@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { DelayedRedrives } from './delayed-redrives';
 import { acknowledgeNagFindings } from './nag-acknowledgements';
 import { Selection } from './selection';
-import { LIBRARY_SOURCE, SCHEDULED_TIME_PLACEHOLDER, SWEEP_DETAIL_TYPE, SweepPayload, SweepSelection } from '../shared/contract';
+import { LIBRARY_SOURCE, SCHEDULED_TIME_PLACEHOLDER, SWEEP_DETAIL_TYPE, SweepPayload } from '../shared/contract';
 import { MAX_DELIVERY_EVENT_AGE_SECONDS, MAX_DELIVERY_RETRY_ATTEMPTS } from '../shared/limits';
 import { Sweep } from '../sweep';
 
@@ -37,7 +37,7 @@ export function createSweepSchedule(scope: Construct, id: string, props: SweepSc
     'source': LIBRARY_SOURCE,
     'detail-type': SWEEP_DETAIL_TYPE,
     'detail': {
-      selection: sweepSelection(props.selection),
+      selection: props.selection.sweepSelection,
       lookBackSeconds: props.sweep.lookBack!.toSeconds(),
       quotaShare: props.sweep.quotaShare!,
       statuses: props.statuses,
@@ -64,25 +64,17 @@ export function createSweepSchedule(scope: Construct, id: string, props: SweepSc
   return schedule;
 }
 
-/** `states:ListStateMachines`, which takes no resource but `*`: only when the state machines are found by name prefix or all of them. */
-export function grantListStateMachines(role: iam.Role, selection: Selection): void {
-  if (selection.kind === 'LIST') return;
-  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['states:ListStateMachines'], resources: ['*'] }));
+/**
+ * `states:ListStateMachines`, which takes no resource but `*`: what the sweep needs to find the
+ * state machines when they are watched by name prefix or all of them (never for a list).
+ */
+export function grantListStateMachines(role: iam.Role): iam.Grant {
+  const grant = iam.Grant.addToPrincipal({ grantee: role, actions: ['states:ListStateMachines'], resourceArns: ['*'] });
   acknowledgeNagFindings(role.node.findChild('DefaultPolicy'), [{
     id: 'AwsSolutions-IAM5',
     reason: 'The sweep finds the state machines stateMachineNamePrefixes or allStateMachines select with states:ListStateMachines, ' +
       'which supports no resource but *; it only reads their names, ARNs and types.',
     appliesToRegex: '/^Resource::\\*$/',
   }]);
-}
-
-function sweepSelection(selection: Selection): SweepSelection {
-  switch (selection.kind) {
-    case 'LIST':
-      return { kind: 'LIST', stateMachineArns: selection.stateMachines.map((machine) => machine.arn) };
-    case 'PREFIXES':
-      return { kind: 'PREFIXES', namePrefixes: selection.namePrefixes };
-    case 'ALL':
-      return { kind: 'ALL' };
-  }
+  return grant;
 }

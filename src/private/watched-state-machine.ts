@@ -1,6 +1,8 @@
-import { Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Warning } from './warnings';
 import { MAX_STATE_MACHINE_NAME_LENGTH } from '../shared/limits';
+import { nameProblem } from '../shared/names';
 
 /**
  * What the construct needs to know of one watched state machine. `arnLengthAtMost` is exact where
@@ -69,4 +71,51 @@ function resourceNameInArn(arn: string): { name: string; qualifier?: string } | 
   if (Token.isUnresolved(resourceName)) return undefined;
   const [name, ...qualifier] = resourceName.split(':');
   return { name, qualifier: qualifier.length > 0 ? qualifier.join(':') : undefined };
+}
+
+/**
+ * What is wrong with watching one listed state machine (an Express one, an alias or version ARN, a
+ * name Step Functions does not allow, another account or Region), and what is worth a look: the
+ * rules and the IAM grants only match state machines in the stack's own account and Region, so an
+ * error when the state machine is known to be elsewhere, a warning when that cannot be told at
+ * synth time.
+ */
+export function watchedStateMachineFindings(machine: WatchedStateMachine, stack: Stack): { problems: string[]; warnings: Warning[] } {
+  const problems: string[] = [];
+  const warnings: Warning[] = [];
+  const path = machine.stateMachine.node.path;
+  if (machine.isExpress) {
+    problems.push(`stateMachines: ${path} is an EXPRESS state machine; Step Functions redrives Standard executions only`);
+  }
+  if (machine.qualifier !== undefined) {
+    problems.push(`stateMachines: ${path} is the ARN of the alias or version ${JSON.stringify(machine.qualifier)} of ` +
+      `${JSON.stringify(machine.name)} (${machine.arn}); pass the state machine itself: executions, their ARNs and their events ` +
+      'are named after the state machine, so nothing would match the alias or version');
+  } else if (!Token.isUnresolved(machine.name)) {
+    const problem = nameProblem(machine.name);
+    if (problem) problems.push(`stateMachines: ${path}: the name ${JSON.stringify(machine.name)} ${problem}`);
+  }
+  const { account, region } = machine.stateMachine.env;
+  const comparisons = [compare(account, stack.account), compare(region, stack.region)];
+  if (comparisons.includes(TokenComparison.DIFFERENT)) {
+    problems.push(`stateMachines: ${path} is in ${account}/${region}, not in the stack's account and Region (${stack.account}/${stack.region})`);
+  } else if (comparisons.some((comparison) => comparison !== TokenComparison.SAME)) {
+    warnings.push({
+      id: 'ImportedStateMachineEnvironment',
+      message: `stateMachines: ${path} is in account ${shown(account)} and Region ${shown(region)}, and the stack in account ` +
+        `${shown(stack.account)} and Region ${shown(stack.region)}, which cannot be compared at synth time. The rule and the IAM ` +
+        'grants only match executions in the stack\'s own account and Region: if the state machine is elsewhere, its failed ' +
+        'executions are never redriven. Give the stack an explicit env, or import the state machine from a concrete ARN, to have this checked.',
+    });
+  }
+  return { problems, warnings };
+}
+
+/** Like `Token.compareStrings`, with the same token (the stack's own account, say) the same. */
+function compare(a: string, b: string): TokenComparison {
+  return a === b ? TokenComparison.SAME : Token.compareStrings(a, b);
+}
+
+function shown(value: string): string {
+  return Token.isUnresolved(value) ? '(known at deploy time)' : value;
 }

@@ -158,8 +158,8 @@ export interface ScheduledRedrive {
     readonly eventId: string;
     /** ISO 8601, UTC. */
     readonly scheduledFor: string;
-    /** BACKOFF when absent (schedules made before put-offs existed). */
-    readonly reason?: ScheduleReason;
+    /** Why it was scheduled: the policy's backoff, or a put-off for throttling. */
+    readonly reason: ScheduleReason;
     /** How many times the redrive has been put off for throttling, this one included. */
     readonly putOffs?: number;
     /** For a put-off: whether the backoff had been waited already; a BACKOFF schedule always has. */

@@ -19,17 +19,19 @@ function undelivered(fake: FakeAws, queueUrl: string, event: object): string {
   });
 }
 
-/** What Lambda's on-failure destination writes after an asynchronous invocation's last retry. */
-function lambdaOnFailure(event: object): object {
-  return {
-    version: '1.0',
-    timestamp: new Date().toISOString(),
-    requestContext: { requestId: 'c9a1f1f0-0000-4000-8000-000000000000', functionArn: `${FUNCTION_ARN}:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
-    requestPayload: event,
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
-    responsePayload: { errorType: 'ThrottlingException', errorMessage: 'Rate exceeded', trace: [] },
-  };
+/**
+ * A message of the intake queue the handler failed on its receives: the intake queue's redrive
+ * policy moves it to the dead-letter queue as it was. Its id there.
+ */
+function movedFromIntake(fake: FakeAws, deadLetterQueueUrl: string, body: object): string {
+  const intakeUrl = fake.createQueue(`auto-redrive-intake-${++intakeQueues}`);
+  fake.sqs.configure(intakeUrl, { visibilityTimeoutSeconds: 0, redrive: { deadLetterQueueUrl, maxReceiveCount: 1 } });
+  const messageId = fake.sqs.putMessage(intakeUrl, body);
+  fake.sqs.receive(intakeUrl, 10);
+  fake.sqs.receive(intakeUrl, 10);
+  return messageId;
 }
+let intakeQueues = 0;
 
 /** A failure event of a stop a minute ago (the sample event's stop is long past the redrive window). */
 function stoppedEvent(options: Parameters<typeof failureEvent>[0]): object {
@@ -73,11 +75,11 @@ describe('cdk-stepfunctions-redrive replay', () => {
     return {
       eb: undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('eb') })),
       scheduled: undelivered(fake, queueUrl, scheduledRedrive(orders('scheduled'))),
-      lambda: put(lambdaOnFailure(stoppedEvent({ executionArn: orders('lambda') }))),
+      lambda: movedFromIntake(fake, queueUrl, stoppedEvent({ executionArn: orders('lambda') })),
       rejected: put({ source: LIBRARY_SOURCE, reason: 'REDRIVE_REJECTED', error: 'ValidationException: try again', executionArn: orders('rejected'), event: stoppedEvent({ executionArn: orders('rejected') }) }),
       truncated: put({ source: LIBRARY_SOURCE, reason: 'BAD_EVENT', error: 'bad event', executionArn: orders('truncated'), event: '{"version":"0","id":"cut', eventTruncated: true }),
       exhausted: undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('exhausted'), redriveCount: 3 })),
-      running: put(lambdaOnFailure(stoppedEvent({ executionArn: orders('running'), redriveCount: 0 }))),
+      running: movedFromIntake(fake, queueUrl, stoppedEvent({ executionArn: orders('running'), redriveCount: 0 })),
       aborted: undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('aborted'), status: 'ABORTED', error: null })),
       text: put('hello, queue'),
       stranger: put({ foo: 1 }),
@@ -107,7 +109,7 @@ describe('cdk-stepfunctions-redrive replay', () => {
     expect(stays).toMatch(new RegExp(`${ids.aborted}\\s+STATUS_NOT_CHOSEN\\s+status ABORTED`));
     // The plan table says what kind each message is and what it failed with.
     expect(run.stdout).toMatch(new RegExp(`${ids.eb}\\s+UNDELIVERED_EVENT\\s+redrive\\s+-\\s+${escape(orders('eb'))}\\s+SDK_CLIENT_ERROR: Unable`));
-    expect(run.stdout).toMatch(new RegExp(`${ids.lambda}\\s+LAMBDA_ON_FAILURE\\s+redrive\\s+-\\s+${escape(orders('lambda'))}\\s+ThrottlingException: Rate exceeded`));
+    expect(run.stdout).toMatch(new RegExp(`${ids.lambda}\\s+INTAKE\\s+redrive\\s+-\\s+${escape(orders('lambda'))}\\s+the handler failed it on each`));
     expect(run.stdout).toMatch(new RegExp(`${ids.truncated}\\s+HANDLER\\s+redrive\\s+.*the event was cut short to fit in the message: checked by its executionArn`));
 
     // A second replay redrives nothing new and keeps the same messages.
@@ -137,8 +139,8 @@ describe('cdk-stepfunctions-redrive replay', () => {
     addExecution(fake, 'orders', 'twice');
     addExecution(fake, 'orders', 'once');
     undelivered(fake, queueUrl, stoppedEvent({ executionArn: orders('twice') }));
-    fake.sqs.putMessage(queueUrl, lambdaOnFailure(stoppedEvent({ executionArn: orders('twice') })));
-    fake.sqs.putMessage(queueUrl, lambdaOnFailure(scheduledRedrive(orders('once'))));
+    movedFromIntake(fake, queueUrl, stoppedEvent({ executionArn: orders('twice') }));
+    movedFromIntake(fake, queueUrl, scheduledRedrive(orders('once')));
 
     const run = await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json']);
 
@@ -163,7 +165,7 @@ describe('cdk-stepfunctions-redrive replay', () => {
       detail: expect.stringMatching(/^redriven at /),
       deleted: true,
     });
-    expect(report.messages[1]).toMatchObject({ kind: 'LAMBDA_ON_FAILURE', outcome: 'SKIPPED', reason: 'ALREADY_REDRIVEN_OR_RUNNING', deleted: true });
+    expect(report.messages[1]).toMatchObject({ kind: 'INTAKE', outcome: 'SKIPPED', reason: 'ALREADY_REDRIVEN_OR_RUNNING', deleted: true });
   });
 
   test('--max bounds the messages read; the others are not touched', async () => {
@@ -224,20 +226,19 @@ describe('cdk-stepfunctions-redrive replay', () => {
     expect(fake.sqs.bodies(intakeUrl)).toEqual([sweepRun()]);
   });
 
-  test('a sweep run from Scheduler or Lambda goes back to the intake queue the dead-letter queue\'s tag names; without it, it stays with what to do', async () => {
+  test('a sweep run Scheduler could not deliver goes back to the intake queue the dead-letter queue\'s tag names; without it, it stays with what to do', async () => {
     const intakeUrl = fake.createQueue('auto-redrive-intake');
     const fromScheduler = fake.sqs.putMessage(queueUrl, sweepRun(), { ERROR_CODE: 'AWS.SimpleQueueService.NonExistentQueue', ERROR_MESSAGE: 'gone for a while' });
-    const fromLambda = fake.sqs.putMessage(queueUrl, lambdaOnFailure(sweepRun()));
 
     const untagged = JSON.parse((await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json'])).stdout);
-    expect(untagged.messages).toEqual(expect.arrayContaining([fromScheduler, fromLambda].map((messageId) => expect.objectContaining({
+    expect(untagged.messages).toEqual(expect.arrayContaining([fromScheduler].map((messageId) => expect.objectContaining({
       messageId, kind: 'SWEEP', outcome: 'SKIPPED', reason: 'SWEEP_RUN', deleted: false, detail: expect.stringContaining('send this message\'s body to'),
     }))));
 
     fake.sqs.tag(queueUrl, { 'cdk-stepfunctions-redrive:intake-queue': 'auto-redrive-intake' });
     const tagged = JSON.parse((await runCli(fake, ['replay', '--queue-url', queueUrl, '--yes', '--json'])).stdout);
-    expect(tagged.summary).toMatchObject({ replayed: 2, deleted: 2 });
-    expect(fake.sqs.bodies(intakeUrl)).toEqual([sweepRun(), sweepRun()]);
+    expect(tagged.summary).toMatchObject({ replayed: 1, deleted: 1 });
+    expect(fake.sqs.bodies(intakeUrl)).toEqual([sweepRun()]);
     expect(fake.sqs.messagesOf(queueUrl)).toHaveLength(0);
   });
 

@@ -1,10 +1,4 @@
 import { Duration } from 'aws-cdk-lib';
-import { autoRedriveTemplate } from '../../tools/auto-redrive-template';
-import { resolveIntrinsics } from '../../tools/cfn-intrinsics';
-import { deployToFake, FakeDeployment } from '../../tools/deploy-to-fake';
-import { EventSourceMapping } from '../../tools/event-source-mapping';
-import { ACCOUNT, REGION } from '../../tools/events';
-import { FakeAws } from '../../tools/fake-aws/server';
 import { Outcome } from '../../core/outcome';
 import { startDeadline } from '../../lambda/redrive/deadline';
 import { dependenciesFromEnvironment } from '../../lambda/redrive/dependencies';
@@ -13,6 +7,12 @@ import { SweepLimits, SweepSummary } from '../../lambda/redrive/sweep';
 import { TraceMarker } from '../../lambda/redrive/tracing';
 import { AutoRedriveProps, Backoff, ErrorFilter, RedrivableStatus } from '../../src';
 import { BackoffSpec, ENV, ErrorFilterSpec, HandlerPolicy, SCHEDULED_TIME_PLACEHOLDER } from '../../src/shared/contract';
+import { autoRedriveTemplate } from '../../tools/auto-redrive-template';
+import { resolveIntrinsics } from '../../tools/cfn-intrinsics';
+import { deployToFake, FakeDeployment } from '../../tools/deploy-to-fake';
+import { EventSourceMapping } from '../../tools/event-source-mapping';
+import { ACCOUNT, REGION } from '../../tools/events';
+import { FakeAws } from '../../tools/fake-aws/server';
 
 export interface LogLine {
   readonly level: string;
@@ -145,7 +145,8 @@ export async function startHandler(options: HarnessOptions = {}) {
     sweepSchedule,
     sweepPayload,
     /** Runs the sweep as its recurring schedule would at `scheduledTime`. */
-    sweep: (scheduledTime?: string, remainingTimeMs?: number) => invoke(sweepPayload(scheduledTime), context(remainingTimeMs)) as Promise<SweepSummary>,
+    sweep: (scheduledTime?: string, remainingTimeMs?: number) =>
+      invoke(sweepPayload(scheduledTime), context(remainingTimeMs)) as Promise<SweepSummary>,
     /** The construct's unique name: `service` in logs and metrics, `autoRedrive` in outcome events. */
     autoRedriveName: environment[ENV.NAME]!,
     handler,

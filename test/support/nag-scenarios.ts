@@ -2,6 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { standardStateMachine } from './stacks';
@@ -62,7 +63,7 @@ export const NAG_SCENARIOS: NagScenario[] = [
     build: (stack) => {
       const construct = new AutoRedrive(stack, AUTO_REDRIVE_ID, {
         stateMachines: [standardStateMachine(stack, 'M'), standardStateMachine(stack, 'N')],
-        tracing: true,
+        tracing: lambda.Tracing.ACTIVE,
         dashboard: true,
         alarms: true,
         outcomeEvents: true,
@@ -86,7 +87,7 @@ export const NAG_SCENARIOS: NagScenario[] = [
     name: 'tracing, a dashboard, a custom bus and no backoff',
     build: (stack) => autoRedrive({
       stateMachines: [standardStateMachine(stack, 'M')],
-      tracing: true,
+      tracing: lambda.Tracing.ACTIVE,
       dashboard: true,
       backoff: Backoff.none(),
       outcomeEventBus: new events.EventBus(stack, 'Bus'),
@@ -114,7 +115,7 @@ export const NAG_SCENARIOS: NagScenario[] = [
     build: (stack) => {
       const construct = new AutoRedrive(stack, AUTO_REDRIVE_ID, {
         allStateMachines: true,
-        tracing: true,
+        tracing: lambda.Tracing.ACTIVE,
         outcomeEventBus: new events.EventBus(stack, 'Bus'),
         backoff: Backoff.none(),
       });
@@ -127,7 +128,11 @@ export const NAG_SCENARIOS: NagScenario[] = [
   },
   {
     name: 'every state machine, the default sweep, tracing',
-    build: autoRedrive({ allStateMachines: true, tracing: true }),
+    build: autoRedrive({ allStateMachines: true, tracing: lambda.Tracing.ACTIVE }),
+  },
+  {
+    name: 'pass-through tracing',
+    build: (stack) => autoRedrive({ stateMachines: [standardStateMachine(stack, 'M')], tracing: lambda.Tracing.PASS_THROUGH })(stack),
   },
   {
     name: 'name prefixes, the sweep off',

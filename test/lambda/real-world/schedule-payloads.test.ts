@@ -36,17 +36,17 @@ describe('schedule payloads tampered with or from an older version', () => {
     expect(h.deadLetters()).toHaveLength(1);
   });
 
-  test('an older payload (no reason, no putOffs) is a backoff schedule: redriven once when the execution is still at its count', async () => {
+  test('a backoff payload without putOffs: redriven once when the execution is still at its count', async () => {
     h = await startHandler();
     h.fake.stepFunctions.addExecution(ORDER);
-    const outcome = await h.handler(payload({ executionArn: ORDER, redriveCount: 0, eventId: 'e', scheduledFor: '2020-01-01T00:00:00Z' }));
+    const outcome = await h.handler(payload({ executionArn: ORDER, redriveCount: 0, eventId: 'e', scheduledFor: '2020-01-01T00:00:00Z', reason: 'BACKOFF' }));
     expect(outcome.outcome).toBe('REDRIVEN');
   });
 
   test('a payload with a redriveCount above the execution\'s: skipped, never redriven', async () => {
     h = await startHandler();
     h.fake.stepFunctions.addExecution(ORDER, { redriveCount: 1 });
-    const outcome = await h.handler(payload({ executionArn: ORDER, redriveCount: 5, eventId: 'e' }));
+    const outcome = await h.handler(payload({ executionArn: ORDER, redriveCount: 5, eventId: 'e', reason: 'BACKOFF' }));
     expect(outcome).toMatchObject({ outcome: 'SKIPPED', reason: 'REDRIVEN_SINCE_FAILURE' });
   });
 
