@@ -1,6 +1,9 @@
-import { ExecutionListItem, ExecutionStatus, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { CliError, describeAwsError, UsageError } from './errors';
+import { errorMessage, errorName } from '../core/aws-errors';
+import { listExecutionsPage, ListedExecution, ListedStateMachine, listStateMachinesPage } from '../core/step-functions';
+import { MAX_LIST_PAGE_SIZE } from '../src/shared/limits';
 
 const TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 20_000, throwOnRequestTimeout: true };
 
@@ -46,6 +49,9 @@ export interface StateMachine {
   readonly name: string;
 }
 
+/** The CLI's listing calls run to the end: Ctrl-C stops between pages, not within one. */
+const NEVER = new AbortController().signal;
+
 /**
  * The state machines the flags name: ARNs as given; names and prefixes found with ListStateMachines
  * (Standard ones only). A name that does not exist, or a prefix that matches nothing, is an error.
@@ -56,13 +62,11 @@ export async function resolveStateMachines(client: SFNClient, names: readonly st
   const plainNames = names.filter((name) => !name.startsWith('arn:'));
   if (plainNames.length === 0 && prefixes.length === 0) return [...found.values()];
 
-  const all: { arn: string; name: string; type?: string }[] = [];
+  const all: ListedStateMachine[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await client.send(new ListStateMachinesCommand({ maxResults: 1000, nextToken }));
-    for (const item of page.stateMachines ?? []) {
-      if (item.stateMachineArn && item.name) all.push({ arn: item.stateMachineArn, name: item.name, type: item.type });
-    }
+    const page = await listStateMachinesPage(client, nextToken, MAX_LIST_PAGE_SIZE, NEVER);
+    all.push(...page.items);
     nextToken = page.nextToken;
   } while (nextToken);
 
@@ -71,12 +75,12 @@ export async function resolveStateMachines(client: SFNClient, names: readonly st
     const match = all.find((machine) => machine.name === name);
     if (!match) problems.push(`state machine ${JSON.stringify(name)} not found in this account and Region`);
     else if (match.type === 'EXPRESS') problems.push(`state machine ${JSON.stringify(name)} is an Express state machine: only Standard executions can be redriven`);
-    else found.set(match.arn, { arn: match.arn, name: match.name });
+    else found.set(match.stateMachineArn, { arn: match.stateMachineArn, name: match.name });
   }
   for (const prefix of prefixes) {
     const matches = all.filter((machine) => machine.name.startsWith(prefix) && machine.type !== 'EXPRESS');
     if (matches.length === 0) problems.push(`no Standard state machine's name starts with ${JSON.stringify(prefix)} in this account and Region`);
-    for (const match of matches) found.set(match.arn, { arn: match.arn, name: match.name });
+    for (const match of matches) found.set(match.stateMachineArn, { arn: match.stateMachineArn, name: match.name });
   }
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return [...found.values()];
@@ -93,32 +97,36 @@ export async function listStoppedExecutions(
   since: Date,
   until: Date,
   stopping: () => boolean,
-): Promise<ExecutionListItem[]> {
-  const executions: ExecutionListItem[] = [];
+): Promise<ListedExecution[]> {
+  const executions: ListedExecution[] = [];
   for (const status of statuses) {
     let nextToken: string | undefined;
     do {
       if (stopping()) return executions;
       let page;
       try {
-        page = await client.send(new ListExecutionsCommand({
-          stateMachineArn: stateMachine.arn, statusFilter: status as ExecutionStatus, maxResults: 1000, nextToken,
-        }));
+        page = await listExecutionsPage(client, stateMachine.arn, status, undefined, nextToken, MAX_LIST_PAGE_SIZE, NEVER);
       } catch (error) {
-        const name = (error as Error).name;
-        if (name === 'StateMachineDoesNotExist') throw new UsageError(`state machine ${stateMachine.arn} does not exist`);
-        if (name === 'InvalidArn') throw new UsageError(`${stateMachine.arn} is not a valid state machine ARN: ${(error as Error).message}`);
-        if (name === 'StateMachineTypeNotSupported') {
-          throw new UsageError(`state machine ${stateMachine.arn} is an Express state machine: only Standard executions can be redriven`);
-        }
-        throw error;
+        throw listingError(error, stateMachine);
       }
-      for (const execution of page.executions ?? []) {
-        const stopped = execution.stopDate?.getTime();
-        if (stopped !== undefined && stopped >= since.getTime() && stopped < until.getTime()) executions.push(execution);
-      }
+      executions.push(...page.items.filter((execution) =>
+        execution.stopDate !== undefined && execution.stopDate >= since.getTime() && execution.stopDate < until.getTime()));
       nextToken = page.nextToken;
     } while (nextToken);
   }
   return executions;
+}
+
+/** What a ListExecutions error means for the state machine a person named. */
+function listingError(error: unknown, stateMachine: StateMachine): unknown {
+  switch (errorName(error)) {
+    case 'StateMachineDoesNotExist':
+      return new UsageError(`state machine ${stateMachine.arn} does not exist`);
+    case 'InvalidArn':
+      return new UsageError(`${stateMachine.arn} is not a valid state machine ARN: ${errorMessage(error)}`);
+    case 'StateMachineTypeNotSupported':
+      return new UsageError(`state machine ${stateMachine.arn} is an Express state machine: only Standard executions can be redriven`);
+    default:
+      return error;
+  }
 }

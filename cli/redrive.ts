@@ -1,4 +1,3 @@
-import { ExecutionListItem } from '@aws-sdk/client-sfn';
 import { checkConfiguration, CliClients, listStoppedExecutions, resolveStateMachines, StateMachine } from './aws';
 import { CliError } from './errors';
 import { policyJson, RedriveOptions } from './options';
@@ -9,13 +8,14 @@ import { Session } from './session';
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../core/execution-arn';
 import type { Looked } from '../core/redrive-path';
 import { RedriveRequest } from '../core/request';
+import type { ListedExecution } from '../core/step-functions';
 import { SkipReason } from '../src/shared/contract';
 
 /** The latest date a Date holds: a listing with no upper bound. */
 const END_OF_TIME = new Date(8.64e15);
 
 interface Row {
-  readonly execution: ExecutionListItem;
+  readonly execution: ListedExecution;
   readonly request?: RedriveRequest;
   plan?: Verdict;
   looked?: Looked;
@@ -37,7 +37,7 @@ export async function redriveCommand(options: RedriveOptions, clients: CliClient
     const executions = await listStoppedExecutions(clients.list, stateMachine, options.statuses, options.since, options.until, session.stopping);
     for (const execution of executions) rows.push({ execution, request: requestOf(execution) });
   }
-  rows.sort((a, b) => (a.execution.stopDate?.getTime() ?? 0) - (b.execution.stopDate?.getTime() ?? 0));
+  rows.sort((a, b) => (a.execution.stopDate ?? 0) - (b.execution.stopDate ?? 0));
   for (const row of rows) if (!row.request) row.plan = { outcome: 'FAILED', reason: 'InvalidArn', error: `${row.execution.executionArn} is not an execution ARN` };
 
   const ended = await planAndAct({
@@ -75,10 +75,10 @@ export async function redriveCommand(options: RedriveOptions, clients: CliClient
 async function skipMovedOn(
   planned: Row[], stateMachines: StateMachine[], options: RedriveOptions, clients: CliClients, session: Session,
 ): Promise<void> {
-  const listed = new Map<string, ExecutionListItem>();
+  const listed = new Map<string, ListedExecution>();
   for (const stateMachine of stateMachines.filter((machine) => planned.some((row) => row.request!.stateMachineArn === machine.arn))) {
     const executions = await listStoppedExecutions(clients.list, stateMachine, options.statuses, options.since, END_OF_TIME, session.stopping);
-    for (const execution of executions) listed.set(execution.executionArn!, execution);
+    for (const execution of executions) listed.set(execution.executionArn, execution);
   }
   if (session.stopping()) return;
   for (const row of planned) {
@@ -94,7 +94,7 @@ async function skipMovedOn(
 }
 
 /** The request the one redrive path takes for a listed execution: what the list says is a claim, which may only skip. */
-function requestOf(execution: ExecutionListItem): RedriveRequest | undefined {
+function requestOf(execution: ListedExecution): RedriveRequest | undefined {
   const parsed = execution.executionArn ? parseExecutionArn(execution.executionArn) : undefined;
   if (!parsed || !isExecutionArnParts(parsed)) return undefined;
   return {
@@ -104,7 +104,7 @@ function requestOf(execution: ExecutionListItem): RedriveRequest | undefined {
     execution: parsed,
     stateMachineArn: stateMachineArnOf(parsed),
     redriveCount: execution.redriveCount,
-    claim: { status: execution.status ?? 'UNKNOWN', redriveCount: execution.redriveCount, stopDate: execution.stopDate?.getTime() },
+    claim: { status: execution.status, redriveCount: execution.redriveCount, stopDate: execution.stopDate },
     backoffWaited: true,
     putOffs: 0,
   };
@@ -116,7 +116,7 @@ function planTable(rows: Row[], stateMachines: StateMachine[], dryRun: boolean):
   return table([header, ...rows.map((row) => {
     const [action, reason] = verdictCells(row.plan);
     return [action, reason, row.execution.status ?? '-', String(row.looked?.redriveCount ?? row.execution.redriveCount ?? '-'),
-      row.execution.stopDate?.toISOString() ?? '-', row.execution.executionArn ?? '-', row.plan && row.plan.outcome !== 'REDRIVE' ? detailOf(row.plan) : ''];
+      isoDate(row.execution.stopDate) ?? '-', row.execution.executionArn ?? '-', row.plan && row.plan.outcome !== 'REDRIVE' ? detailOf(row.plan) : ''];
   })]);
 }
 
@@ -151,7 +151,7 @@ function executionJson(row: Row): object {
     executionArn: row.execution.executionArn,
     stateMachineArn: row.execution.stateMachineArn,
     status: row.execution.status,
-    stopDate: row.execution.stopDate?.toISOString(),
+    stopDate: isoDate(row.execution.stopDate),
     redriveCount: row.looked?.redriveCount ?? row.execution.redriveCount,
     plan: row.plan ? { outcome: row.plan.outcome, ...reasonAndDetail(row.plan) } : undefined,
     outcome: verdict ? verdict.outcome : 'NOT_ATTEMPTED',
@@ -162,4 +162,8 @@ function executionJson(row: Row): object {
 
 function reasonAndDetail(verdict: Verdict): { reason?: string; detail: string } {
   return 'reason' in verdict ? { reason: verdict.reason, detail: detailOf(verdict) } : { detail: detailOf(verdict) };
+}
+
+function isoDate(epochMs: number | undefined): string | undefined {
+  return epochMs === undefined ? undefined : new Date(epochMs).toISOString();
 }

@@ -32,9 +32,10 @@ export async function redriveExecution(
   return output.redriveDate;
 }
 
-/** One execution of a ListExecutions page, as the sweep reads it. */
+/** One execution of a ListExecutions page. */
 export interface ListedExecution {
   readonly executionArn: string;
+  readonly stateMachineArn?: string;
   readonly status: string;
   /** Epoch milliseconds. */
   readonly startDate?: number;
@@ -50,22 +51,26 @@ export interface Page<T> {
   readonly nextToken?: string;
 }
 
-/** One page of a state machine's executions in one status, newest (by start) first. */
+/**
+ * One page of a state machine's executions in one status, newest (by start) first: those redriven
+ * at least once, those never redriven, or (without `redriveFilter`) both.
+ */
 export async function listExecutionsPage(
   client: SFNClient,
   stateMachineArn: string,
   status: string,
-  redriven: boolean,
+  redriveFilter: 'REDRIVEN' | 'NOT_REDRIVEN' | undefined,
   pageToken: string | undefined,
   maxResults: number,
   abortSignal: AbortSignal,
 ): Promise<Page<ListedExecution>> {
   const output = await client.send(new ListExecutionsCommand({
-    stateMachineArn, statusFilter: status as ExecutionStatus, redriveFilter: redriven ? 'REDRIVEN' : 'NOT_REDRIVEN', nextToken: pageToken, maxResults,
+    stateMachineArn, statusFilter: status as ExecutionStatus, redriveFilter, nextToken: pageToken, maxResults,
   }), { abortSignal });
   return {
     items: (output.executions ?? []).map((item) => ({
       executionArn: item.executionArn!,
+      stateMachineArn: item.stateMachineArn,
       status: item.status ?? status,
       startDate: item.startDate?.getTime(),
       stopDate: item.stopDate?.getTime(),

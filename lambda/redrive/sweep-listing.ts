@@ -65,7 +65,8 @@ function* listingsFrom(stateMachineArns: readonly string[], statuses: readonly s
 async function readPage(run: SweepRun, position: Position): Promise<Page<ListedExecution> | 'GONE' | 'STOP'> {
   const { stateMachineArn, status, redriven, pageToken } = position;
   try {
-    const list = () => listExecutionsPage(run.deps.sfn, stateMachineArn, status, redriven === true, pageToken, run.limits.pageSize, run.signal);
+    const redriveFilter = redriven ? 'REDRIVEN' : 'NOT_REDRIVEN';
+    const list = () => listExecutionsPage(run.deps.sfn, stateMachineArn, status, redriveFilter, pageToken, run.limits.pageSize, run.signal);
     return await pacedList(run, list, true);
   } catch (error) {
     if (run.cutOff()) return 'STOP';
