@@ -1,13 +1,12 @@
 import { parseArgs, ParseArgsConfig } from 'util';
 import { UsageError } from './errors';
 import { SLOWEST_RATE } from './plan-and-act';
-import { DEFAULT_MAX_REDRIVES, DEFAULT_STATUSES, ErrorFilterSpec, HandlerPolicy } from '../src/shared/contract';
+import { DEFAULT_MAX_REDRIVES, DEFAULT_STATUSES, ErrorFilterSpec, HandlerPolicy, REDRIVABLE_STATUSES } from '../src/shared/contract';
 import { errorPatternProblem } from '../src/shared/error-pattern';
 import { MAX_REDRIVES_LIMIT, REDRIVE_WINDOW_MS } from '../src/shared/limits';
 import { nameProblem } from '../src/shared/names';
 import { ERRORS_REDRIVE_CANNOT_FIX } from '../src/shared/unfixable-errors';
 
-export const REDRIVABLE_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'];
 /** Redrives per second: far under RedriveExecution's refill (150 to 300 a second) and DescribeExecution's (10 to 15). */
 export const DEFAULT_RATE = 5;
 export const MAX_RATE = 100;
@@ -159,7 +158,7 @@ export function parseTime(flag: string, value: string | undefined, now: Date, pr
 function parsePolicyOptions(values: Record<string, string | string[] | boolean | undefined>, problems: string[]): PolicyOptions {
   const statuses = unique(list(values.status as string[] | undefined).flatMap((value) => value.split(',')).map((status) => status.trim().toUpperCase()).filter((s) => s !== ''));
   for (const status of statuses) {
-    if (!REDRIVABLE_STATUSES.includes(status)) problems.push(`--status ${status} is not one of ${REDRIVABLE_STATUSES.join(', ')}`);
+    if (!(REDRIVABLE_STATUSES as readonly string[]).includes(status)) problems.push(`--status ${status} is not one of ${REDRIVABLE_STATUSES.join(', ')}`);
   }
   const allow = list(values.error as string[] | undefined);
   const exclude = list(values['exclude-error'] as string[] | undefined);

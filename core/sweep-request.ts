@@ -1,6 +1,6 @@
 import { describeValue, BadEventError, isCount, isRecord } from './request';
 import {
-  LIBRARY_SOURCE, SCHEDULED_TIME_PLACEHOLDER, SWEEP_DETAIL_TYPE, SWEEP_STATUSES, SweepCursor, SweepDetail, SweepSelection,
+  LIBRARY_SOURCE, SCHEDULED_TIME_PLACEHOLDER, SWEEP_DETAIL_TYPE, REDRIVABLE_STATUSES, SweepCursor, SweepDetail, SweepSelection,
 } from '../src/shared/contract';
 import { REDRIVE_WINDOW_MS } from '../src/shared/limits';
 import { nameProblem } from '../src/shared/names';
@@ -48,9 +48,9 @@ export function parseSweep(raw: unknown, now: Date): SweepRequest {
     problems.push(`detail.quotaShare must be a number more than 0 and at most 1, got ${describeValue(quotaShare)}`);
   }
   const statuses = detail.statuses;
-  if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every((status) => (SWEEP_STATUSES as readonly unknown[]).includes(status)) ||
+  if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every((status) => (REDRIVABLE_STATUSES as readonly unknown[]).includes(status)) ||
       new Set(statuses).size !== statuses.length) {
-    problems.push(`detail.statuses must list some of ${SWEEP_STATUSES.join(', ')}, each once, got ${describeValue(statuses)}`);
+    problems.push(`detail.statuses must list some of ${REDRIVABLE_STATUSES.join(', ')}, each once, got ${describeValue(statuses)}`);
   }
   const scheduledTime = detail.scheduledTime === SCHEDULED_TIME_PLACEHOLDER ? undefined : detail.scheduledTime;
   if (scheduledTime !== undefined && !(typeof scheduledTime === 'string' && scheduledTime.length <= MAX_RUN_ID_LENGTH && Number.isFinite(Date.parse(scheduledTime)))) {

@@ -247,8 +247,8 @@ export const SWEEP_DETAIL_TYPE = 'Sweep';
  */
 export const SCHEDULED_TIME_PLACEHOLDER = '<aws.scheduler.scheduled-time>';
 
-/** The statuses a sweep may look for. */
-export const SWEEP_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
+/** The statuses from which RedriveExecution resumes an execution: the only ones a policy, the sweep or the CLI may choose. */
+export const REDRIVABLE_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
 /** The state machines a sweep looks at: the explicit list, the name prefixes, or every Standard one of the account and Region. */
 export type SweepSelection =
