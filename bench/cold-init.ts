@@ -1,5 +1,5 @@
 import { execFileSync } from 'child_process';
-import { buildBaselineBundle, buildCacheMiddlewareBundle, OUR_BUNDLE, sizeOf } from './support/bundles';
+import { buildBaselineBundle, OUR_BUNDLE, sizeOf } from './support/bundles';
 import { deployForBench } from './support/environment';
 import { median, numberFromEnvironment, quantile, QUICK, round } from './support/stats';
 import { FakeAws } from '../tools/fake-aws/server';
@@ -40,34 +40,29 @@ export interface ColdInit {
   readonly bytes: number;
   readonly baselineBytes: number;
   readonly pairs: number;
-  /** Our handler with cacheMiddleware on every client, against ours, in the same rounds. */
-  readonly cacheMiddleware: { readonly ms: number; readonly bytes: number; readonly ratioToOurs: RatioSpread };
 }
 
 /**
- * Paired runs: each round loads our bundle, the baseline and the cacheMiddleware variant once each
- * in fresh processes, one right after the other, in an order that rotates from round to round, so
- * that both sides of a pair see the same machine state and neither always goes first. The ratio
- * is taken per pair, then summarized (median, p10/p90, min/max).
+ * Paired runs: each round loads our bundle and the baseline once each in fresh processes, one
+ * right after the other, in an order that alternates from round to round, so that both sides of a
+ * pair see the same machine state and neither always goes first. The ratio is taken per pair, then
+ * summarized (median, p10/p90, min/max).
  */
 export async function coldInit(): Promise<ColdInit> {
   const fake = await FakeAws.start();
   try {
     const environment = deployForBench(fake, 'orders');
     const baseline = buildBaselineBundle();
-    const cached = await buildCacheMiddlewareBundle('cache-middleware');
     const pairs = numberFromEnvironment('BENCH_COLD_PAIRS', QUICK ? 7 : 15);
     const sides = [
       { name: 'ours', bundle: OUR_BUNDLE, environment },
       { name: 'baseline', bundle: baseline, environment: fake.environment },
-      { name: 'cache', bundle: cached, environment },
     ];
     // One load of each first: the file cache, not the bundle, would make the first round slow.
     for (const side of sides) loadTime(side.bundle, side.environment);
-    const times: Record<string, number[]> = { ours: [], baseline: [], cache: [] };
+    const times: Record<string, number[]> = { ours: [], baseline: [] };
     for (let round_ = 0; round_ < pairs; round_++) {
-      const order = sides.map((_, i) => sides[(i + round_) % sides.length]);
-      if (round_ % 2 === 1) order.reverse();
+      const order = round_ % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) times[side.name].push(loadTime(side.bundle, side.environment));
     }
     const ratios = times.ours.map((ours, i) => ours / times.baseline[i]);
@@ -78,11 +73,6 @@ export async function coldInit(): Promise<ColdInit> {
       bytes: sizeOf(OUR_BUNDLE),
       baselineBytes: sizeOf(baseline),
       pairs,
-      cacheMiddleware: {
-        ms: round(median(times.cache)),
-        bytes: sizeOf(cached),
-        ratioToOurs: ratioSpread(times.cache.map((cache, i) => cache / times.ours[i])),
-      },
     };
   } finally {
     await fake.close();

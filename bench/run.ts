@@ -22,9 +22,6 @@ async function main(): Promise<void> {
     const r = cold.ratio;
     console.log(`cold-init: ours_ms=${cold.oursMs} baseline_ms=${cold.baselineMs} ratio=${r.median} ratio_p10=${r.p10} ratio_p90=${r.p90} ` +
       `ratio_min=${r.min} ratio_max=${r.max} pairs=${cold.pairs} bytes=${cold.bytes} baseline_bytes=${cold.baselineBytes}`);
-    const c = cold.cacheMiddleware;
-    console.log(`cold-init-cache-middleware: ms=${c.ms} ratio_to_ours=${c.ratioToOurs.median} ratio_to_ours_p10=${c.ratioToOurs.p10} ` +
-      `ratio_to_ours_p90=${c.ratioToOurs.p90} bytes=${c.bytes}`);
     table.push(['Cold init, median of paired runs (ms)', `${cold.oursMs}`, `${cold.baselineMs}`,
       `${r.median} (p10 ${r.p10}, p90 ${r.p90}, ${cold.pairs} pairs)`]);
     table.push(['Bundle (bytes)', `${cold.bytes}`, `${cold.baselineBytes}`, `${round(cold.bytes / cold.baselineBytes)}`]);
@@ -34,9 +31,6 @@ async function main(): Promise<void> {
     const figures = await perEvent();
     console.log(`decisions: per_second=${figures.decisionsPerSecond}`);
     console.log(`per-event: ours_per_second=${figures.oursPerSecond} baseline_per_second=${figures.baselinePerSecond} ratio=${figures.ratio} rounds=${figures.rounds}`);
-    console.log(`per-event-cache-middleware: per_second=${figures.cacheMiddlewarePerSecond} ratio_to_ours=${round(figures.cacheMiddlewarePerSecond / figures.oursPerSecond)} ` +
-      `no_send_options_per_second=${figures.cacheMiddlewareNoOptionsPerSecond} ` +
-      `no_send_options_ratio_to_ours=${round(figures.cacheMiddlewareNoOptionsPerSecond / figures.oursPerSecond)}`);
     table.push(['Decisions per second (pure function)', `${figures.decisionsPerSecond}`, '', '']);
     table.push(['Events per second, one container, no latency', `${figures.oursPerSecond}`, `${figures.baselinePerSecond}`, `${figures.ratio}`]);
   }
