@@ -155,12 +155,12 @@ const example = project.addTask('example', {
 example.spawn(handlerBundle.bundleTask);
 example.exec('ts-node --project examples/tsconfig.json examples/app.ts');
 
-// test/cdk-nag.test.ts also runs the construct with cdk-nag 3 and the newest aws-cdk-lib, installed
+// test/scenarios/construct/cdk-nag.test.ts also runs the construct with cdk-nag 3 and the newest aws-cdk-lib, installed
 // from their own lockfile; again only when the lockfile is newer than the last install.
 const NEWEST_TOOLCHAIN = 'test/toolchains/newest';
 project.gitignore.addPatterns(`/${NEWEST_TOOLCHAIN}/node_modules/`);
 const installNewestToolchain = project.addTask('install:newest-toolchain', {
-  description: `Install ${NEWEST_TOOLCHAIN} (the newest aws-cdk-lib and cdk-nag 3, for test/cdk-nag.test.ts) from its lockfile`,
+  description: `Install ${NEWEST_TOOLCHAIN} (the newest aws-cdk-lib and cdk-nag 3, for test/scenarios/construct/cdk-nag.test.ts) from its lockfile`,
   cwd: NEWEST_TOOLCHAIN,
 });
 installNewestToolchain.exec('[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund');

@@ -1,13 +1,18 @@
-import { CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AutoRedrive, Backoff, ErrorFilter, RedrivableStatus } from '../src';
+import { aMessageNaming, naming } from './support/messages';
 import { handlerRoleStatements, newStack, standardStateMachine, synthAutoRedrive } from './support/stacks';
-import { DEFAULT_MAX_CONCURRENCY } from '../src/shared/contract';
+import { DEFAULT_MAX_CONCURRENCY, ENV, MetricName } from '../src/shared/contract';
 
 describe('AutoRedrive with defaults', () => {
   const { template, stateMachines, autoRedrive, stack } = synthAutoRedrive();
@@ -117,20 +122,16 @@ describe('AutoRedrive with defaults', () => {
     expect(variables.AUTO_REDRIVE_SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/SchedulerRole/), 'Arn'] });
     expect(variables.AUTO_REDRIVE_INTAKE_QUEUE_ARN).toEqual({ 'Fn::GetAtt': [intakeId, 'Arn'] });
     expect(variables).toMatchObject({ AWS_RETRY_MODE: 'adaptive', AWS_MAX_ATTEMPTS: '4' });
-    expect(Object.keys(variables).sort()).toEqual([
-      'AUTO_REDRIVE_DEAD_LETTER_QUEUE_ARN', 'AUTO_REDRIVE_DEAD_LETTER_QUEUE_URL', 'AUTO_REDRIVE_INTAKE_QUEUE_ARN', 'AUTO_REDRIVE_OUTCOME_EVENTS', 'AUTO_REDRIVE_OUTCOME_EVENT_BUS',
-      'AUTO_REDRIVE_POLICY', 'AUTO_REDRIVE_SCHEDULER_ROLE_ARN', 'AUTO_REDRIVE_SCHEDULE_GROUP', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE',
-      'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME',
-    ]);
-    // No on*() method was called and outcomeEvents is not set: no outcome events, no detailed metrics.
+    expect(variables[ENV.NAME]).toBe(autoRedrive.autoRedriveName);
+    expect(variables[ENV.METRICS_NAMESPACE]).toBe('CdkStepFunctionsRedrive');
+    expect(variables[ENV.OUTCOME_EVENT_BUS]).toBe('default');
+    // No on*() method was called and outcomeEvents is not set: no outcome events, no detailed metrics, no tracing.
     expect(variables.AUTO_REDRIVE_OUTCOME_EVENTS).toBe('false');
+    expect(variables).not.toHaveProperty(ENV.DETAILED_METRICS);
+    expect(variables).not.toHaveProperty(ENV.TRACING);
     const [ruleId, rule] = Object.entries(template.findResources('AWS::Events::Rule'))[0] as [string, any];
     expect(rule.Properties.Name).toBeUndefined();
     expect(JSON.stringify(variables)).not.toContain(ruleId);
-  });
-
-  test('the function keeps its logical ID, so an upgrade updates it in place', () => {
-    expect(functionId).toBe('AutoRedriveHandlerD50CFDFD');
   });
 
   test('synthesizes without warnings', () => {
@@ -262,7 +263,7 @@ describe('AutoRedrive options', () => {
     const stack = newStack();
     const logGroup = new logs.LogGroup(stack, 'MyLogs');
     expect(() => new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], logGroup, logRetention: logs.RetentionDays.ONE_YEAR }))
-      .toThrow(/give logGroup or logRetention, not both/);
+      .toThrow(naming('logGroup', 'logRetention'));
   });
 
   test('an imported log group works too', () => {
@@ -383,20 +384,11 @@ describe('backoff', () => {
     expect(JSON.parse(fn.Properties.Environment.Variables.AUTO_REDRIVE_POLICY).backoff).toEqual(expected);
   });
 
-  test.each<[string, () => Backoff, RegExp]>([
-    ['a negative delay', () => Backoff.fixed(Duration.seconds(-5)), /negative/i],
-    ['a fixed delay past the redrive window', () => Backoff.fixed(Duration.days(14)), /can never fit in the 14-day redrive window/],
-    ['an inverted exponential', () => Backoff.exponential({ initialDelay: Duration.hours(2), maxDelay: Duration.hours(1) }), /maxDelay \(3600 s\) must not be shorter than initialDelay \(7200 s\)/],
-    ['a zero initial delay', () => Backoff.exponential({ initialDelay: Duration.seconds(0), maxDelay: Duration.hours(1) }), /initialDelay must be at least 1 second/],
-    ['a multiplier below 1', () => Backoff.exponential({ initialDelay: Duration.minutes(1), maxDelay: Duration.hours(1), multiplier: 0.5 }), /multiplier must be a number of at least 1, got 0.5/],
-    ['an initial delay whose shortest draw is past the window', () => Backoff.exponential({ initialDelay: Duration.days(30), maxDelay: Duration.days(30) }), /initialDelay of 2592000 s can never fit/],
-  ])('%s is a synth-time error', (_name, build, message) => {
-    expect(build).toThrow(message);
-  });
 
   test('a maxDelay beyond the redrive window is allowed, with a warning that delays are shortened', () => {
     const { stack } = synthAutoRedrive({ backoff: Backoff.exponential({ initialDelay: Duration.hours(1), maxDelay: Duration.days(20) }) });
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('maxDelay .* is longer than the 14-day redrive window'));
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-stepfunctions-redrive:MaxDelayBeyondWindow'));
+    expect(warnings.map((warning) => String(warning.entry.data))).toEqual([aMessageNaming('maxDelay', 20 * 86400)]);
   });
 });
 
@@ -406,7 +398,8 @@ describe('100 state machines', () => {
   const rules = Object.values(template.findResources('AWS::Events::Rule')) as any[];
   /** The longest ARN any state machine could have once deployed. */
   const worstCaseArn = `arn:aws-iso-b:states:ap-southeast-5:123456789012:stateMachine:${'n'.repeat(80)}`;
-  const deployed = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replace(/\{"Ref":"Machine\d+[0-9A-F]{8}"\}/g, JSON.stringify(worstCaseArn)));
+  const deployed = (value: unknown): unknown => JSON.parse(JSON.stringify(value, (_key, node) =>
+    node && typeof node.Ref === 'string' && machineIds.includes(node.Ref) ? worstCaseArn : node));
 
   test('synthesize, split over rules whose patterns stay within 2,048 characters once deployed', () => {
     expect(stateMachines).toHaveLength(100);
@@ -422,8 +415,8 @@ describe('100 state machines', () => {
   });
 
   test('every rule has the same target, retry policy and DLQ', () => {
-    const targets = rules.map((rule) => JSON.stringify(rule.Properties.Targets[0].Arn) + JSON.stringify(rule.Properties.Targets[0].DeadLetterConfig));
-    expect(new Set(targets).size).toBe(1);
+    const ruleTargets = rules.map((rule) => JSON.stringify([rule.Properties.Targets[0].Arn, rule.Properties.Targets[0].DeadLetterConfig]));
+    expect(new Set(ruleTargets).size).toBe(1);
   });
 
   test('the handler may redrive executions of each of them and of nothing else', () => {
@@ -437,8 +430,8 @@ describe('100 state machines', () => {
     expect(policies.length).toBeGreaterThan(1);
     const worstCaseName = 'n'.repeat(80);
     for (const policy of policies) {
-      const deployedPolicy = JSON.stringify(policy.Properties.PolicyDocument)
-        .replace(/\{"Fn::GetAtt":\["Machine\d+[0-9A-F]{8}","Name"\]\}/g, `"${worstCaseName}"`)
+      const deployedPolicy = JSON.stringify(policy.Properties.PolicyDocument, (_key, node) =>
+        node && Array.isArray(node['Fn::GetAtt']) && machineIds.includes(node['Fn::GetAtt'][0]) && node['Fn::GetAtt'][1] === 'Name' ? worstCaseName : node)
         .replace(/\{"Ref":"AWS::Partition"\}/g, '"aws-iso-b"').replace(/\{"Ref":"AWS::Region"\}/g, '"ap-southeast-5"')
         .replace(/\{"Ref":"AWS::AccountId"\}/g, '"123456789012"');
       const joined = JSON.stringify(JSON.parse(deployedPolicy), (_key, value) =>
@@ -449,156 +442,172 @@ describe('100 state machines', () => {
   });
 });
 
-describe('synth-time errors', () => {
-  const attempt = (build: (stack: Stack) => void) => () => build(newStack());
-  const machine = (stack: Stack) => standardStateMachine(stack, 'M');
+describe('metrics', () => {
+  const { autoRedrive, stack } = synthAutoRedrive();
 
-  test('an empty stateMachines', () => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [] })))
-      .toThrow('stateMachines must name at least one Standard state machine');
+  test.each<[string, (a: AutoRedrive) => cloudwatch.Metric]>([
+    ['Redriven', (a) => a.metricRedriven()],
+    ['Scheduled', (a) => a.metricScheduled()],
+    ['Skipped', (a) => a.metricSkipped()],
+    ['Exhausted', (a) => a.metricExhausted()],
+    ['Failed', (a) => a.metricFailed()],
+    ['BadEvents', (a) => a.metricBadEvents()],
+    ['PutOff', (a) => a.metricPutOff()],
+    ['OutcomeEventFailures', (a) => a.metricOutcomeEventFailures()],
+  ])('%s: the handler\'s namespace and service dimension, Sum over 5 minutes', (metricName, metricOf) => {
+    const metric = metricOf(autoRedrive);
+    expect(metric.namespace).toBe('CdkStepFunctionsRedrive');
+    expect(metric.metricName).toBe(metricName);
+    expect(metric.dimensions).toEqual({ service: autoRedrive.autoRedriveName });
+    expect(metric.statistic).toBe('Sum');
+    expect(metric.period.toMinutes()).toBe(5);
+    expect(metric.toMetricConfig()).toEqual(autoRedrive.metric(metricName).toMetricConfig());
   });
 
-  test('an Express state machine', () => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', {
-      stateMachines: [standardStateMachine(stack, 'Fast', { stateMachineType: sfn.StateMachineType.EXPRESS })],
-    }))).toThrow(/TestStack\/Fast is an EXPRESS state machine; Step Functions redrives Standard executions only/);
-  });
-
-  test.each([0, 1001, 2.5, -1])('maxRedrives %p', (maxRedrives) => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], maxRedrives })))
-      .toThrow(`maxRedrives must be a whole number between 1 and 1000, got ${maxRedrives}`);
-  });
-
-  test.each([[['']], [['  ']], [[]], [['Lambda.**']], [['x'.repeat(257)]], [['bad\u0007']]])('an invalid error pattern %j', (patterns) => {
-    expect(() => ErrorFilter.allowOnly(patterns)).toThrow(/ErrorFilter.allowOnly\(\)/);
-    expect(() => ErrorFilter.deny(patterns)).toThrow(/ErrorFilter.deny\(\)/);
-  });
-
-  test('empty statuses', () => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], statuses: [] })))
-      .toThrow('statuses must name at least one RedrivableStatus');
-  });
-
-  test.each([lambda.Runtime.NODEJS_20_X, lambda.Runtime.PYTHON_3_12])('runtime %s', (runtime) => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], runtime })))
-      .toThrow(`runtime must be Node.js 22 or later, got ${runtime.name}`);
-  });
-
-  test('reserved concurrency below 1', () => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], reservedConcurrentExecutions: 0 })))
-      .toThrow('reservedConcurrentExecutions must be a whole number at least 1, got 0');
-  });
-
-  test('a DLQ encrypted with the AWS managed key', () => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', {
-      stateMachines: [machine(stack)],
-      deadLetterQueue: new sqs.Queue(stack, 'Q', { encryption: sqs.QueueEncryption.KMS_MANAGED }),
-    }))).toThrow(/AWS managed key aws\/sqs, which EventBridge cannot use/);
-  });
-
-  test('maxConcurrency outside 2 to 1,000, or not whole', () => {
-    for (const maxConcurrency of [0, 1, 1001, 2.5, -4]) {
-      expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], maxConcurrency })))
-        .toThrow(`maxConcurrency must be a whole number between 2 and 1000, got ${maxConcurrency}`);
+  test('every metric the handler publishes has a method named after it, metric<Name>()', () => {
+    for (const metricName of Object.values(MetricName)) {
+      const method = (autoRedrive as any)[`metric${metricName}`];
+      expect({ metricName, hasMethod: typeof method === 'function' }).toEqual({ metricName, hasMethod: true });
+      expect(method.call(autoRedrive).metricName).toBe(metricName);
     }
   });
 
-  test('a state machine in another Region', () => {
-    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
-    const other = sfn.StateMachine.fromStateMachineArn(stack, 'Other', 'arn:aws:states:eu-west-1:123456789012:stateMachine:x');
-    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [other] }))
-      .toThrow("stateMachines: TestStack/Other is in 123456789012/eu-west-1, not in the stack's account and Region (123456789012/us-east-1)");
+  test('the metric methods pass their options through, in a chosen namespace', () => {
+    const { autoRedrive: custom } = synthAutoRedrive({ metricsNamespace: 'Ops/Redrive' });
+    for (const metric of [custom.metricPutOff({ period: Duration.minutes(1) }), custom.metricOutcomeEventFailures({ period: Duration.minutes(1) })]) {
+      expect(metric.namespace).toBe('Ops/Redrive');
+      expect(metric.period.toMinutes()).toBe(1);
+      expect(metric.dimensions).toEqual({ service: custom.autoRedriveName });
+    }
   });
 
-  test('a state machine in another account', () => {
-    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
-    const other = sfn.StateMachine.fromStateMachineArn(stack, 'Other', 'arn:aws:states:us-east-1:210987654321:stateMachine:x');
-    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [other] }))
-      .toThrow("stateMachines: TestStack/Other is in 210987654321/us-east-1, not in the stack's account and Region (123456789012/us-east-1)");
+  test('options are applied, and extra dimensions (a skip reason) added', () => {
+    const metric = autoRedrive.metricSkipped({ period: Duration.hours(1), dimensionsMap: { Reason: 'EXHAUSTED' }, statistic: 'Maximum' });
+    expect(metric.dimensions).toEqual({ service: autoRedrive.autoRedriveName, Reason: 'EXHAUSTED' });
+    expect(metric.period.toHours()).toBe(1);
+    expect(metric.statistic).toBe('Maximum');
   });
 
-  test.each([
-    ['an alias', 'prod'],
-    ['a version', '3'],
-  ])('the ARN of %s instead of the state machine', (_kind, qualifier) => {
-    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
-    const qualified = sfn.StateMachine.fromStateMachineArn(stack, 'Qualified', `arn:aws:states:us-east-1:123456789012:stateMachine:orders:${qualifier}`);
-    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [qualified] })).toThrow(new RegExp(
-      `stateMachines: TestStack/Qualified is the ARN of the alias or version "${qualifier}" of "orders" ` +
-      `\\(arn:aws:states:us-east-1:123456789012:stateMachine:orders:${qualifier}\\); pass the state machine itself`));
+  test('the dead-letter queue depth', () => {
+    const metric = autoRedrive.metricDeadLetterQueueDepth();
+    expect(metric.namespace).toBe('AWS/SQS');
+    expect(metric.metricName).toBe('ApproximateNumberOfMessagesVisible');
+    expect(stack.resolve(metric.dimensions)).toEqual({ QueueName: { 'Fn::GetAtt': [expect.stringMatching(/DeadLetterQueue/), 'QueueName'] } });
   });
 
-  test.each<[string, (stack: Stack) => sfn.IStateMachine, string]>([
-    ['white space, imported by name', (stack) => sfn.StateMachine.fromStateMachineName(stack, 'Bad', 'has space'),
-      'the name "has space" contains U+0020, which Step Functions does not allow in names'],
-    ['a forbidden character, imported by ARN', (stack) => sfn.StateMachine.fromStateMachineArn(stack, 'Bad', 'arn:aws:states:us-east-1:123456789012:stateMachine:a#b'),
-      'the name "a#b" contains U+0023, which Step Functions does not allow in names'],
-    ['81 characters', (stack) => sfn.StateMachine.fromStateMachineName(stack, 'Bad', 'n'.repeat(81)),
-      `the name "${'n'.repeat(81)}" is longer than 80 characters`],
-  ])('a state machine name that breaks Step Functions\' naming rules: %s', (_name, build, message) => {
-    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
-    const bad = build(stack);
-    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [bad] })).toThrow(`stateMachines: TestStack/Bad: ${message}`);
+  test('the intake queue\'s oldest message age', () => {
+    const metric = autoRedrive.metricIntakeQueueOldestMessageAge();
+    expect(metric.namespace).toBe('AWS/SQS');
+    expect(metric.metricName).toBe('ApproximateAgeOfOldestMessage');
+    expect(metric.statistic).toBe('Maximum');
+    expect(metric.period.toMinutes()).toBe(1);
+    expect(stack.resolve(metric.dimensions)).toEqual({ QueueName: { 'Fn::GetAtt': [expect.stringMatching(/Intake/), 'QueueName'] } });
   });
 
-  test('alias, name and environment problems of several state machines are listed together', () => {
-    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
-    const alias = sfn.StateMachine.fromStateMachineArn(stack, 'Alias', 'arn:aws:states:us-east-1:123456789012:stateMachine:orders:prod');
-    const badName = sfn.StateMachine.fromStateMachineName(stack, 'BadName', 'a/b');
-    const elsewhere = sfn.StateMachine.fromStateMachineArn(stack, 'Elsewhere', 'arn:aws:states:eu-west-1:123456789012:stateMachine:x');
-    expect(() => new AutoRedrive(stack, 'A', { stateMachines: [alias, badName, elsewhere], maxRedrives: 0 }))
-      .toThrow(/TestStack\/Alias is the ARN of the alias[\s\S]*TestStack\/BadName: the name "a\/b" contains U\+002F[\s\S]*TestStack\/Elsewhere is in[\s\S]*maxRedrives must/);
+  test('a chosen namespace reaches both the handler and the metric methods', () => {
+    const { template, autoRedrive: custom } = synthAutoRedrive({ metricsNamespace: 'Ops/Redrive' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Ops/Redrive' } } });
+    expect(custom.metricRedriven().namespace).toBe('Ops/Redrive');
   });
 
-  test('every problem is listed in one error', () => {
-    expect(attempt((stack) => new AutoRedrive(stack, 'A', { stateMachines: [], maxRedrives: 0, statuses: [], reservedConcurrentExecutions: 0 })))
-      .toThrow(/stateMachines must[\s\S]*maxRedrives must[\s\S]*reservedConcurrentExecutions must[\s\S]*statuses must/);
-  });
-
-  test('a maxRedrives token, resolved at deploy time, is passed through without a range check', () => {
-    const stack = newStack();
-    const maxRedrives = new CfnParameter(stack, 'MaxRedrives', { type: 'Number' }).valueAsNumber;
-    new AutoRedrive(stack, 'A', { stateMachines: [machine(stack)], maxRedrives });
-    const [fn] = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')) as any[];
-    expect(JSON.stringify(fn.Properties.Environment.Variables.AUTO_REDRIVE_POLICY)).toContain('{"Ref":"MaxRedrives"}');
+  test.each(['', 'AWS/Mine', 'has space'])('an invalid namespace %j is a synth-time error', (metricsNamespace) => {
+    expect(() => synthAutoRedrive({ metricsNamespace })).toThrow(naming('metricsNamespace', JSON.stringify(metricsNamespace)));
   });
 });
 
-describe('state machines whose account and Region cannot be compared at synth time', () => {
-  const WARNING = /TestStack\/Imported is in account .+ and Region .+, and the stack in account .+ and Region .+, which cannot be compared at synth time\. The rule and the IAM grants only match executions in the stack's own account and Region.*\[ack: cdk-stepfunctions-redrive:ImportedStateMachineEnvironment\]/;
-
-  test('an imported ARN in an environment-agnostic stack is allowed, with a warning', () => {
+describe('outcome events', () => {
+  test('onExhausted matches this construct\'s Redrive Exhausted events and sends them to the target', () => {
     const stack = newStack();
-    const imported = sfn.StateMachine.fromStateMachineArn(stack, 'Imported', 'arn:aws:states:eu-west-1:210987654321:stateMachine:billing');
-    new AutoRedrive(stack, 'A', { stateMachines: [imported] });
-    Annotations.fromStack(stack).hasWarning('/TestStack/A', Match.stringLikeRegexp(WARNING.source));
-    expect(Annotations.fromStack(stack).findWarning('/TestStack/A', Match.stringLikeRegexp('210987654321.+eu-west-1.+known at deploy time'))).toHaveLength(1);
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
+    const topic = new sns.Topic(stack, 'Tickets', { enforceSSL: true });
+    autoRedrive.onExhausted('OpenTicket', { target: new targets.SnsTopic(topic), description: 'ticket on exhaustion' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Events::Rule', {
+      Description: 'ticket on exhaustion',
+      EventPattern: {
+        'source': ['cdk-stepfunctions-redrive'],
+        'detail-type': ['Redrive Exhausted'],
+        'detail': { autoRedrive: [autoRedrive.autoRedriveName] },
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('Tickets') } })],
+    });
   });
 
-  test('an ARN known only at deploy time in a stack with an explicit env is allowed, with a warning', () => {
-    const stack = newStack({ env: { account: '123456789012', region: 'us-east-1' } });
-    const arn = new CfnParameter(stack, 'StateMachineArn').valueAsString;
-    new AutoRedrive(stack, 'A', { stateMachines: [sfn.StateMachine.fromStateMachineArn(stack, 'Imported', arn)] });
-    Annotations.fromStack(stack).hasWarning('/TestStack/A', Match.stringLikeRegexp(WARNING.source));
-  });
-
-  test.each<[string, { account?: string; region?: string } | undefined, (stack: Stack) => sfn.IStateMachine]>([
-    ['a state machine of the same environment-agnostic stack', undefined, (stack) => standardStateMachine(stack, 'Own')],
-    ['a state machine imported by name into an environment-agnostic stack', undefined, (stack) => sfn.StateMachine.fromStateMachineName(stack, 'ByName', 'orders')],
-    ['an imported ARN of the stack\'s own account and Region', { account: '123456789012', region: 'us-east-1' },
-      (stack) => sfn.StateMachine.fromStateMachineArn(stack, 'Same', 'arn:aws:states:us-east-1:123456789012:stateMachine:orders')],
-  ])('no warning for %s', (_name, env, build) => {
-    const stack = newStack({ env });
-    new AutoRedrive(stack, 'A', { stateMachines: [build(stack)] });
-    // An imported state machine's definition cannot be read: that warning is tested in distributed-map.test.ts.
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((warning) => String(warning.entry.data));
-    expect(warnings.filter((warning) => !warning.endsWith('[ack: cdk-stepfunctions-redrive:MapRunRedriveUnverified]'))).toEqual([]);
-  });
-
-  test('a state machine imported by name is granted on its literal name', () => {
+  test.each<[string, (a: AutoRedrive) => events.Rule, string[]]>([
+    ['onRedriven', (a) => a.onRedriven('R'), ['Execution Redriven']],
+    ['onScheduled', (a) => a.onScheduled('R'), ['Redrive Scheduled']],
+    ['onSkipped', (a) => a.onSkipped('R'), ['Redrive Skipped']],
+    ['onFailed', (a) => a.onFailed('R'), ['Redrive Failed']],
+    ['onOutcome', (a) => a.onOutcome('R'), ['Execution Redriven', 'Redrive Scheduled', 'Redrive Skipped', 'Redrive Exhausted', 'Redrive Failed']],
+  ])('%s', (_name, on, detailTypes) => {
     const stack = newStack();
-    new AutoRedrive(stack, 'A', { stateMachines: [sfn.StateMachine.fromStateMachineName(stack, 'ByName', 'orders')] });
-    const [executions] = handlerRoleStatements(Template.fromStack(stack)).filter((s: any) => [s.Action].flat().includes('states:DescribeExecution'));
-    expect(executions.Resource['Fn::Join'][1]).toEqual(expect.arrayContaining([':execution:orders:*']));
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')] });
+    const rule = on(autoRedrive);
+    expect(stack.resolve((rule.node.defaultChild as events.CfnRule).eventPattern)).toMatchObject({ 'detail-type': detailTypes });
+  });
+
+  const putEvents = (template: Template) => handlerRoleStatements(template).filter((statement: any) => [statement.Action].flat().includes('events:PutEvents'));
+  const outcomeEventsVariable = (template: Template) => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    return fn.Properties.Environment.Variables.AUTO_REDRIVE_OUTCOME_EVENTS;
+  };
+
+  test('not published by default: the handler is told so, and may not call PutEvents', () => {
+    const { template } = synthAutoRedrive();
+    expect(outcomeEventsVariable(template)).toBe('false');
+    expect(putEvents(template)).toEqual([]);
+  });
+
+  test('outcomeEvents: true publishes them to the default bus, for the library\'s own source only', () => {
+    const { template } = synthAutoRedrive({ outcomeEvents: true });
+    expect(outcomeEventsVariable(template)).toBe('true');
+    expect(putEvents(template)).toEqual([{
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']] },
+      Condition: { StringEquals: { 'events:source': 'cdk-stepfunctions-redrive' } },
+    }]);
+  });
+
+  test.each<[string, (a: AutoRedrive) => void]>([
+    ['onRedriven', (a) => a.onRedriven('R')],
+    ['onScheduled', (a) => a.onScheduled('R')],
+    ['onSkipped', (a) => a.onSkipped('R')],
+    ['onExhausted', (a) => a.onExhausted('R')],
+    ['onFailed', (a) => a.onFailed('R')],
+    ['onOutcome', (a) => a.onOutcome('R')],
+  ])('%s, called after the constructor, has them published even with outcomeEvents: false', (_name, on) => {
+    const stack = newStack();
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], outcomeEvents: false });
+    on(autoRedrive);
+    const template = Template.fromStack(stack);
+    expect(outcomeEventsVariable(template)).toBe('true');
+    expect(putEvents(template)).toHaveLength(1);
+  });
+
+  test('several on*() methods and outcomeEvents: true grant PutEvents once', () => {
+    const stack = newStack();
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachineNamePrefixes: ['orders'], outcomeEvents: true });
+    autoRedrive.onExhausted('Exhausted');
+    autoRedrive.onFailed('Failed');
+    autoRedrive.onOutcome('Everything');
+    const template = Template.fromStack(stack);
+    expect(outcomeEventsVariable(template)).toBe('true');
+    expect(putEvents(template)).toHaveLength(1);
+  });
+
+  test('a custom bus receives the outcome events, the rules listen on it, and PutEvents is allowed on it only', () => {
+    const stack = newStack();
+    const bus = new events.EventBus(stack, 'OpsBus');
+    const autoRedrive = new AutoRedrive(stack, 'AutoRedrive', { stateMachines: [standardStateMachine(stack, 'M')], outcomeEventBus: bus });
+    autoRedrive.onFailed('Page');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { AUTO_REDRIVE_OUTCOME_EVENT_BUS: { Ref: Match.stringLikeRegexp('OpsBus') } } } });
+    template.hasResourceProperties('AWS::Events::Rule', { EventBusName: { Ref: Match.stringLikeRegexp('OpsBus') }, EventPattern: { 'detail-type': ['Redrive Failed'] } });
+    expect(handlerRoleStatements(template)).toContainEqual({
+      Effect: 'Allow',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/OpsBus/), 'Arn'] },
+      Condition: { StringEquals: { 'events:source': 'cdk-stepfunctions-redrive' } },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import * as sample from '../test/fixtures/execution-failed-event.json';
+import * as sample from './fixtures/execution-failed-event.json';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';

@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { MAX_EVENT_ID_LENGTH, parseFailureEvent } from '../../core/failure-event';
 import { BadEventError } from '../../core/request';
 import { executionArn, failureEvent } from '../../tools/events';
+import { aMessageNaming } from '../support/messages';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:4a5b6c7d-1111-2222-3333-444455556666';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:orders';
@@ -120,46 +121,46 @@ describe('parseFailureEvent', () => {
     test('a top-level execution may not declare a Map Run state machine', () => {
       const event = failureEvent();
       event.detail.stateMachineArn = `${STATE_MACHINE_ARN}/map-run-label`;
-      expect(badEvent(event).problems).toEqual([expect.stringContaining('is not the state machine of detail.executionArn')]);
+      expect(badEvent(event).problems).toEqual([aMessageNaming('detail.stateMachineArn', event.detail.stateMachineArn, 'detail.executionArn')]);
     });
   });
 
-  test.each<[string, (event: any) => void, string]>([
-    ['a state machine ARN that is not the execution\'s', (e) => { e.detail.stateMachineArn += 'V2'; }, 'is not the state machine of detail.executionArn'],
-    ['a string redriveCount', (e) => { e.detail.redriveCount = '1'; }, 'detail.redriveCount must be a whole number of at least 0, got "1"'],
-    ['a negative redriveCount', (e) => { e.detail.redriveCount = -1; }, 'detail.redriveCount must be a whole number of at least 0, got -1'],
-    ['a fractional redriveCount', (e) => { e.detail.redriveCount = 1.5; }, 'detail.redriveCount must be a whole number of at least 0, got 1.5'],
-    ['a string stopDate', (e) => { e.detail.stopDate = '2026-11-20'; }, 'detail.stopDate must be epoch milliseconds, got "2026-11-20"'],
-    ['a negative stopDate', (e) => { e.detail.stopDate = -1; }, 'detail.stopDate must be epoch milliseconds, got -1'],
-    ['a numeric error', (e) => { e.detail.error = 42; }, 'detail.error must be a string, got 42'],
-    ['an object cause', (e) => { e.detail.cause = {}; }, 'detail.cause must be a string, got an object'],
-    ['a boolean redriveStatus', (e) => { e.detail.redriveStatus = true; }, 'detail.redriveStatus must be a string, got true'],
-    ['an array state machine ARN', (e) => { e.detail.stateMachineArn = [1, 2]; }, 'detail.stateMachineArn must be a string, got an array of 2'],
-    ['a missing status', (e) => { delete e.detail.status; }, 'detail.status must be one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE, got nothing'],
-    ['an unknown status', (e) => { e.detail.status = 'failed'; }, 'detail.status must be one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE, got "failed"'],
-    ['a missing execution ARN', (e) => { delete e.detail.executionArn; }, 'detail.executionArn must be a Step Functions execution ARN, got nothing'],
-    ['a state machine ARN as execution ARN', (e) => { e.detail.executionArn = STATE_MACHINE_ARN; }, 'detail.executionArn must be a Step Functions execution ARN, got'],
-    ['a wrong source', (e) => { e.source = 'aws.ec2'; }, 'source must be "aws.states", got "aws.ec2"'],
-    ['a wrong detail-type', (e) => { e['detail-type'] = 'EC2 Instance State-change Notification'; }, 'detail-type must be "Step Functions Execution Status Change"'],
-    ['a missing detail', (e) => { delete e.detail; }, 'detail must be an object, got nothing'],
-    ['an array detail', (e) => { e.detail = []; }, 'detail must be an object, got an array of 0'],
-  ])('rejects %s', (_name, spoil, message) => {
+  // Each problem starts with the field it is about, and names the value it got when there was one.
+  test.each<[string, (event: any) => void, string, string | undefined]>([
+    ['a state machine ARN that is not the execution\'s', (e) => { e.detail.stateMachineArn += 'V2'; }, 'detail.stateMachineArn', `"${STATE_MACHINE_ARN}V2"`],
+    ['a string redriveCount', (e) => { e.detail.redriveCount = '1'; }, 'detail.redriveCount', '"1"'],
+    ['a negative redriveCount', (e) => { e.detail.redriveCount = -1; }, 'detail.redriveCount', '-1'],
+    ['a fractional redriveCount', (e) => { e.detail.redriveCount = 1.5; }, 'detail.redriveCount', '1.5'],
+    ['a string stopDate', (e) => { e.detail.stopDate = '2026-11-20'; }, 'detail.stopDate', '"2026-11-20"'],
+    ['a negative stopDate', (e) => { e.detail.stopDate = -1; }, 'detail.stopDate', '-1'],
+    ['a numeric error', (e) => { e.detail.error = 42; }, 'detail.error', '42'],
+    ['an object cause', (e) => { e.detail.cause = {}; }, 'detail.cause', undefined],
+    ['a boolean redriveStatus', (e) => { e.detail.redriveStatus = true; }, 'detail.redriveStatus', 'true'],
+    ['an array state machine ARN', (e) => { e.detail.stateMachineArn = [1, 2]; }, 'detail.stateMachineArn', undefined],
+    ['a missing status', (e) => { delete e.detail.status; }, 'detail.status', undefined],
+    ['an unknown status', (e) => { e.detail.status = 'failed'; }, 'detail.status', '"failed"'],
+    ['a missing execution ARN', (e) => { delete e.detail.executionArn; }, 'detail.executionArn', undefined],
+    ['a state machine ARN as execution ARN', (e) => { e.detail.executionArn = STATE_MACHINE_ARN; }, 'detail.executionArn', `"${STATE_MACHINE_ARN}"`],
+    ['a wrong source', (e) => { e.source = 'aws.ec2'; }, 'source', '"aws.ec2"'],
+    ['a wrong detail-type', (e) => { e['detail-type'] = 'EC2 Instance State-change Notification'; }, 'detail-type', '"EC2 Instance State-change Notification"'],
+    ['a missing detail', (e) => { delete e.detail; }, 'detail', undefined],
+    ['an array detail', (e) => { e.detail = []; }, 'detail', undefined],
+  ])('rejects %s', (_name, spoil, field, got) => {
     const event = failureEvent();
     spoil(event);
     const error = badEvent(event);
     expect(error.name).toBe('BadEventError');
     expect(error.eventId).toBe(event.id);
-    expect(error.problems).toEqual([expect.stringContaining(message)]);
-    expect(error.message).toContain(message);
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0].split(' ')[0]).toBe(field);
+    if (got !== undefined) expect(error.problems[0]).toContain(got);
+    expect(error.message).toContain(error.problems[0]);
   });
 
   test('an execution ARN that breaks the naming rules says why', () => {
     const event = failureEvent();
     event.detail.executionArn = executionArn('orders', 'run 1');
-    expect(badEvent(event).problems).toEqual([
-      `detail.executionArn must be a Step Functions execution ARN, got ${JSON.stringify(event.detail.executionArn)} ` +
-      'that has an execution name that contains U+0020, which Step Functions does not allow in names',
-    ]);
+    expect(badEvent(event).problems).toEqual([aMessageNaming('detail.executionArn', JSON.stringify(event.detail.executionArn), 'execution name', 'U+0020')]);
   });
 
   test('lists every problem at once, and carries the execution ARN when it was valid', () => {
@@ -188,18 +189,15 @@ describe('parseFailureEvent', () => {
   test('with no detail, still names the source and detail-type problems', () => {
     const error = badEvent({ 'id': 'e-1', 'source': 'x', 'detail-type': 'y', 'detail': 'z' });
     expect(error.eventId).toBe('e-1');
-    expect(error.problems).toEqual([
-      'source must be "aws.states", got "x"',
-      'detail-type must be "Step Functions Execution Status Change", got "y"',
-      'detail must be an object, got "z"',
-    ]);
+    expect(error.problems.map((problem) => problem.split(' ')[0])).toEqual(['source', 'detail-type', 'detail']);
+    expect(error.problems).toEqual([aMessageNaming('"x"'), aMessageNaming('"y"'), aMessageNaming('"z"')]);
     expect(error.executionArn).toBeUndefined();
   });
 
   test.each([null, undefined, 42, 'text', [], [failureEvent()], true])('rejects a non-object event: %j', (event) => {
     const error = badEvent(event);
     expect(error.eventId).toBe('(none)');
-    expect(error.problems).toEqual([expect.stringMatching(/^the event must be an object, got /)]);
+    expect(error.problems).toEqual([aMessageNaming('event', 'object')]);
   });
 
   test('a long value is shortened in the message', () => {

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Backoff } from '../../src';
 import { executionArn, failureEvent } from '../../tools/events';
 import { startHandler } from '../support/handler-harness';
+import { aMessageNaming, naming } from '../support/messages';
 
 type Harness = Awaited<ReturnType<typeof startHandler>>;
 const ORDER = executionArn('orders', 'run-1');
@@ -90,7 +91,7 @@ describe('the intake: every trigger through the SQS queue and its event source m
     const deadLetters = h.deadLetters();
     expect(deadLetters).toHaveLength(2);
     expect(deadLetters).toEqual(expect.arrayContaining([
-      expect.objectContaining({ reason: 'BAD_EVENT', event: '{"truncated', error: expect.stringContaining('the event must be an object') }),
+      expect.objectContaining({ reason: 'BAD_EVENT', event: '{"truncated', error: aMessageNaming('event', 'object') }),
       expect.objectContaining({ reason: 'BAD_EVENT', event: { hello: 'world' } }),
     ]));
   });
@@ -231,7 +232,7 @@ describe('the intake: every trigger through the SQS queue and its event source m
 
   test('an invocation that is not an SQS batch fails with a clear error', async () => {
     h = await startHandler();
-    await expect(h.receive(failureEvent({ executionArn: ORDER }))).rejects.toThrow(/takes batches of SQS messages from its intake queue/);
-    await expect(h.receive({ Records: [{ body: '{}' }] })).rejects.toThrow(/record 0 has no messageId or body/);
+    await expect(h.receive(failureEvent({ executionArn: ORDER }))).rejects.toThrow(naming('SQS', 'Records'));
+    await expect(h.receive({ Records: [{ body: '{}' }] })).rejects.toThrow(naming(0, 'messageId', 'body'));
   });
 });

@@ -1,6 +1,5 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { errorOf, setEnvironment, useFakeAws } from './sdk-environment';
-import { FakeAws } from '../../../tools/fake-aws/server';
+import { errorOf, useFakeAws, waitFor } from '../../support/sdk-environment';
 
 const ARN = 'arn:aws:states:us-east-1:123456789012:execution:orders:order-1';
 const describe_ = (client: SFNClient, abortSignal?: AbortSignal) =>
@@ -71,39 +70,3 @@ describe('hang and trickle faults', () => {
     expect(() => fake().faults.inject('*', { kind: 'trickle', intervalMs: 0 })).toThrow(/intervalMs/);
   });
 });
-
-describe('close()', () => {
-  test('ends hung, trickling and delayed calls and clears every timer', async () => {
-    const fake = await FakeAws.start();
-    const restore = setEnvironment(fake.environment);
-    const sfn = new SFNClient({ maxAttempts: 1 });
-    try {
-      fake.stepFunctions.addExecution(ARN);
-      fake.faults.inject('DescribeExecution', { kind: 'hang' });
-      fake.faults.inject('DescribeExecution', { kind: 'trickle', intervalMs: 60_000 });
-      fake.faults.inject('DescribeExecution', { kind: 'delay', ms: 60_000 });
-      const hung = errorOf(describe_(sfn));
-      const trickling = errorOf(describe_(sfn));
-      const delayed = errorOf(describe_(sfn));
-      await waitFor(() => fake.calls.length === 3 && fake.activeTimers === 2);
-      const started = Date.now();
-
-      await fake.close();
-
-      expect(Date.now() - started).toBeLessThan(1_000);
-      expect(fake.activeTimers).toBe(0);
-      for (const error of await Promise.all([hung, trickling, delayed])) expect(error).toBeInstanceOf(Error);
-    } finally {
-      restore();
-      sfn.destroy();
-    }
-  });
-});
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -2,8 +2,8 @@ import { PutEventsCommand, EventBridgeClient, DescribeRuleCommand } from '@aws-s
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { errorOf, useFakeAws } from './sdk-environment';
 import { FakeIam, matchesWildcard } from '../../../tools/fake-aws/iam';
+import { errorOf, useFakeAws } from '../../support/sdk-environment';
 
 const ACCOUNT = '123456789012';
 const executionArn = (stateMachine: string, name: string) => `arn:aws:states:us-east-1:${ACCOUNT}:execution:${stateMachine}:${name}`;

@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { errorOf, useFakeAws } from './sdk-environment';
 import { isValidName } from '../../../tools/fake-aws/step-functions';
+import { errorOf, useFakeAws } from '../../support/sdk-environment';
 
 const arn = (stateMachine: string, name: string) => `arn:aws:states:us-east-1:123456789012:execution:${stateMachine}:${name}`;
 
