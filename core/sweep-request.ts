@@ -48,8 +48,8 @@ export function parseSweep(raw: unknown, now: Date): SweepRequest {
     problems.push(`detail.quotaShare must be a number more than 0 and at most 1, got ${describeValue(quotaShare)}`);
   }
   const statuses = detail.statuses;
-  if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every((status) => (REDRIVABLE_STATUSES as readonly unknown[]).includes(status)) ||
-      new Set(statuses).size !== statuses.length) {
+  const redrivable = (status: unknown) => (REDRIVABLE_STATUSES as readonly unknown[]).includes(status);
+  if (!Array.isArray(statuses) || statuses.length === 0 || !statuses.every(redrivable) || new Set(statuses).size !== statuses.length) {
     problems.push(`detail.statuses must list some of ${REDRIVABLE_STATUSES.join(', ')}, each once, got ${describeValue(statuses)}`);
   }
   const scheduledTime = detail.scheduledTime === SCHEDULED_TIME_PLACEHOLDER ? undefined : detail.scheduledTime;
