@@ -1,4 +1,5 @@
 import { awscdk, javascript } from 'projen';
+import { configurePackaging } from './projenrc/packaging';
 
 const REPOSITORY = 'https://github.com/cdk-stepfunctions-redrive/cdk-stepfunctions-redrive.git';
 // Where the test task generates the Python, Java, .NET and Go bindings (code only) to check them.
@@ -15,6 +16,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
+  // Node.js 20 is end-of-life: the package (the CLI in its bin, synthesis) supports Node.js 22, the oldest LTS,
+  // and later. The test command runs on 22 (.ci/run installs it when the machine's is older); so do the workflows.
+  minNodeVersion: '22.0.0',
+  workflowNodeVersion: '22.x',
   projenrcTs: true,
   keywords: ['cdk', 'awscdk', 'aws-cdk', 'stepfunctions', 'step-functions', 'redrive'],
   // Until 1.0, the API may change in a minor release.
@@ -82,7 +87,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'core', 'lambda', 'cli', 'tools', 'examples', 'bench', 'projenrc'],
   },
 
-  gitignore: ['cdk.out/', '/assets/', '/.jsii.tabl.json', `/${BINDINGS_DIR}/`],
+  // .ci/node22/: where .ci/run installs Node.js 22 on a machine whose Node.js is older.
+  gitignore: ['cdk.out/', '/assets/', '/.jsii.tabl.json', `/${BINDINGS_DIR}/`, '/.ci/node22/'],
 });
 
 // src/shared/ is the contract with the handler and the CLI, which are bundled without aws-cdk-lib.
@@ -113,7 +119,8 @@ project.testTask.prependSpawn(handlerBundle.bundleTask);
 // npm package; the CLI's sources do not.
 const cliBundle = project.bundler.addBundle('./cli/index.ts', {
   platform: 'node',
-  target: 'node20',
+  // The oldest Node.js the package supports (minNodeVersion).
+  target: 'node22',
   externals: [],
   minify: true,
   sourcemap: false,
@@ -165,6 +172,21 @@ const installNewestToolchain = project.addTask('install:newest-toolchain', {
 });
 installNewestToolchain.exec('[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund');
 project.testTask.prependSpawn(installNewestToolchain);
+
+// test/scenarios/runtimes/node24.test.ts runs the handler bundle and the CLI on Node.js 24, the newest Lambda runtime: the
+// npm package `node` (pinned in its lockfile) fetches the binary from the npm registry with its preinstall script, which
+// the package.json's allowScripts lets run. Installed again only when the lockfile is newer than the last install.
+const NODE24_TOOLCHAIN = 'test/toolchains/node24';
+project.gitignore.addPatterns(`/${NODE24_TOOLCHAIN}/node_modules/`);
+const installNode24 = project.addTask('install:node24', {
+  description: `Install Node.js 24 into ${NODE24_TOOLCHAIN}/node_modules/node/bin/node (for test/scenarios/runtimes/node24.test.ts) from its lockfile`,
+  cwd: NODE24_TOOLCHAIN,
+});
+installNode24.exec('[ node_modules/.package-lock.json -nt package-lock.json ] && node_modules/node/bin/node --version > /dev/null || npm ci --no-audit --no-fund --ignore-scripts=false');
+installNode24.exec('node_modules/node/bin/node -e "process.version.startsWith(\'v24.\') || (console.error(\'expected Node.js 24, got \' + process.version), process.exit(1))"', {
+  name: 'the binary is Node.js 24',
+});
+project.testTask.prependSpawn(installNode24);
 
 const demo = project.addTask('demo', {
   description: 'Run the demo in examples/demo/ locally: its synthesized handler against a local stand-in for AWS, in a few seconds',
@@ -233,6 +255,9 @@ project.testTask.spawn(bindings);
 // (Python, Java, .NET, Go, with their toolchains) is the release workflow's.
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// package:js bundles and extracts the examples first, and checks its tarball; test:apps (projenrc/packaging.ts).
+configurePackaging(project);
 
 project.synth();
 

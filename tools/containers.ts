@@ -27,6 +27,8 @@ export interface ContainerOptions {
   readonly functionArn?: string;
   /** Return the JSON lines the handler prints with each invocation's result; otherwise they are discarded. */
   readonly captureLogs?: boolean;
+  /** The Node.js executable the containers run on, as a Lambda runtime is one Node.js version. Default: this process's. */
+  readonly execPath?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export class Containers {
         env: { PATH: process.env.PATH ?? '', ...environment, ...clock, ...timeout, ...functionArn, ...captureLogs },
         // Plain Node.js, as Lambda runs the bundle: not the caller's ts-node and its hooks.
         execArgv: [],
+        execPath: options.execPath ?? process.execPath,
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
       child.once('message', () => resolve(child));

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Called with the child once it has started: to send it signals. */
   readonly started?: (child: ChildProcess) => void;
   readonly stdin?: string;
+  /** The Node.js executable that runs the CLI. Default: this process's. */
+  readonly node?: string;
 }
 
 /**
@@ -41,7 +43,7 @@ export function runCli(fake: FakeAws, args: string[], options: RunOptions = {}):
     else env[key] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BUNDLE, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? process.execPath, [CLI_BUNDLE, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
