@@ -25,15 +25,9 @@ export interface PathDependencies {
   readonly paceLook?: (signal: AbortSignal) => Promise<void>;
 }
 
-/** What DescribeExecution said, and when (epoch ms). */
+/** What DescribeExecution said, and when it was asked (epoch ms). */
 export interface Looked extends ExecutionFacts {
   readonly at: number;
-}
-
-/** How the path ended for a request, with what it saw of the execution when it looked. */
-export interface PathResult {
-  readonly outcome: Outcome;
-  readonly looked?: Looked;
 }
 
 /** A decision the path acts on. */
@@ -62,13 +56,12 @@ const PUT_OFF_LONGEST_SECONDS = 15 * 60;
 /**
  * The one redrive path every trigger takes: `check` decides (looking at the execution when the
  * request's word is not enough), then `act` redrives with the token of (execution, redrive count),
- * or schedules the redrive. `signal` is the caller's deadline.
+ * or schedules the redrive. `signal` is the caller's deadline. A caller that reports what the look
+ * saw, even when acting then throws, calls the two itself.
  */
-export async function redrivePath(request: RedriveRequest, deps: PathDependencies, signal: AbortSignal): Promise<PathResult> {
+export async function redrivePath(request: RedriveRequest, deps: PathDependencies, signal: AbortSignal): Promise<Outcome> {
   const checked = await check(request, deps, signal);
-  if ('ended' in checked) return { outcome: checked.ended };
-  const outcome = await act(checked.decision, request, deps, signal);
-  return { outcome, ...(checked.looked ? { looked: checked.looked } : {}) };
+  return 'ended' in checked ? checked.ended : act(checked.decision, request, deps, signal);
 }
 
 /** Decides on what the request says; when that asks to LOOK, describes the execution and decides on what it is now. */
@@ -84,7 +77,7 @@ export async function check(request: RedriveRequest, deps: PathDependencies, sig
   } catch (error) {
     return { ended: await failedCall(error, request, deps, signal, request.redriveCount) };
   }
-  const looked: Looked = { ...facts, at: deps.now().getTime() };
+  const looked: Looked = { ...facts, at: now.getTime() };
   return { decision: decide(request, facts, deps.policy, now, random) as ActionDecision, looked };
 }
 

@@ -8,7 +8,7 @@ import { TraceAnnotations, TraceMarker } from './tracing';
 import { parseFailureEvent } from '../../core/failure-event';
 import { loadOnce } from '../../core/load-once';
 import { Outcome } from '../../core/outcome';
-import { PathDependencies, redrivePath } from '../../core/redrive-path';
+import { act, check, PathDependencies } from '../../core/redrive-path';
 import { BadEventError, RedriveRequest } from '../../core/request';
 import { isScheduledRedrive, parseScheduledRedrive } from '../../core/scheduled-redrive';
 import type { Scheduling } from '../../core/scheduler';
@@ -79,11 +79,10 @@ export function createTriggerHandler(deps: HandlerDependencies): TriggerHandler 
         const parsed = parseTrigger(raw);
         const request = message?.followsSameExecution ? { ...parsed, lookFirst: true } : parsed;
         report.learn(keysOf(request));
-        const result = await redrivePath(request, deps, deadline.work);
-        if (result.looked) report.learnLooked(request, result.looked);
-        outcome = result.outcome.outcome === 'FAILED'
-          ? await deadLetter(DeadLetterReason.REDRIVE_REJECTED, result.outcome.error, request.executionArn)
-          : result.outcome;
+        const checked = await check(request, deps, deadline.work);
+        if ('looked' in checked && checked.looked) report.learnLooked(request, checked.looked);
+        const ended = 'ended' in checked ? checked.ended : await act(checked.decision, request, deps, deadline.work);
+        outcome = ended.outcome === 'FAILED' ? await deadLetter(DeadLetterReason.REDRIVE_REJECTED, ended.error, request.executionArn) : ended;
       } catch (error) {
         if (!(error instanceof BadEventError)) throw error;
         report.learn({ eventId: error.eventId, executionArn: error.executionArn });

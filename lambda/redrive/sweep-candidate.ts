@@ -1,7 +1,7 @@
 import type { SweepRun } from './sweep-run';
 import { decide } from '../../core/decide';
 import { isExecutionArnParts, parseExecutionArn, stateMachineArnOf } from '../../core/execution-arn';
-import { redrivePath } from '../../core/redrive-path';
+import { act, check } from '../../core/redrive-path';
 import { RedriveRequest } from '../../core/request';
 import { ListedExecution } from '../../core/step-functions';
 import { DeadLetterReason, ScheduleReason, SkipReason } from '../../src/shared/contract';
@@ -31,8 +31,9 @@ export async function sweepCandidate(run: SweepRun, item: ListedExecution): Prom
     status: item.status,
   });
   try {
-    const { outcome: pathOutcome, looked } = await redrivePath(request, run.pathDeps, run.signal);
-    if (looked) report.learnLooked(request, looked);
+    const checked = await check(request, run.pathDeps, run.signal);
+    if ('looked' in checked && checked.looked) report.learnLooked(request, checked.looked);
+    const pathOutcome = 'ended' in checked ? checked.ended : await act(checked.decision, request, run.pathDeps, run.signal);
     const outcome = pathOutcome.outcome === 'FAILED'
       ? await invocation.deadLetter(DeadLetterReason.REDRIVE_REJECTED, pathOutcome.error, request.executionArn,
         { sweep: sweep.runId, execution: item })

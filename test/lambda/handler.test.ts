@@ -142,6 +142,18 @@ describe('handler against a local Step Functions endpoint', () => {
     expect(h.deadLetters()).toHaveLength(0);
   });
 
+  test('a redrive that fails after the look still reports what the look saw', async () => {
+    h.fake.stepFunctions.addExecution(ORDER);
+    h.fake.faults.inject('RedriveExecution', { kind: 'error', code: 'InternalServerError', status: 500 }, 10);
+
+    await expect(h.handler(failureEvent({ executionArn: ORDER, stopDate: h.fake.clock.now() - 10 * 60_000 }))).rejects.toMatchObject({ name: 'InternalServerError' });
+
+    expect(h.fake.calls.map((call) => call.operation)).toContain('DescribeExecution');
+    expect(h.logs).toContainEqual(expect.objectContaining({
+      outcome: 'FAILED', failure: 'InternalServerError', checked: 'DescribeExecution', status: 'FAILED', executionArn: ORDER,
+    }));
+  });
+
   test('a dropped connection fails the invocation once the SDK has retried', async () => {
     h.fake.stepFunctions.addExecution(ORDER);
     h.fake.faults.inject('RedriveExecution', { kind: 'reset' }, 10);
